@@ -1,0 +1,19 @@
+"""Project-wide pytest set-up.
+
+* TensorFlow's C++ logs are silenced before anything imports TensorFlow; with
+  ``--nbval-current-env`` the notebook kernels inherit this environment.
+* nbval skips comparing stderr: TensorFlow writes C++ log lines there in
+  Jupyter but not under nbval, so they can never match. Notebooks must not
+  store stderr at all; tests/test_notebook_hygiene.py checks that.
+"""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+
+
+def pytest_collectstart(collector):
+    if collector.fspath and collector.fspath.ext == ".ipynb":
+        collector.skip_compare += ("stderr",)
