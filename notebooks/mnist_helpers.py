@@ -10,6 +10,8 @@ show the code that matters:
   probability bar chart, all titled and labelled.
 * ``prepare_digit()`` and ``predict_digit()``: turn any image of one
   handwritten digit into MNIST's 28x28 format and ask a model what it is.
+* ``quiet_stderr()``: hide the one-line notice TensorFlow prints when its
+  faster oneDNN kernels are switched on (notebook 07).
 
 The module imports numpy and matplotlib only; Pillow is imported when an image
 file or a Pillow image is prepared, and Keras only as a fallback when the
@@ -17,7 +19,10 @@ bundled data file is missing. It is tested by ``tests/test_mnist_helpers.py``
 and ``tests/test_prepare_digit.py``.
 """
 
+import contextlib
 import hashlib
+import os
+import sys
 import warnings
 import zipfile
 from pathlib import Path
@@ -45,6 +50,27 @@ RESTORE_HINT = (
 
 class MnistDataError(ValueError):
     """The MNIST data file exists but does not hold the expected data."""
+
+
+@contextlib.contextmanager
+def quiet_stderr():
+    """Silence everything written to the process's standard error inside the block.
+
+    TensorFlow's C++ start-up notices bypass Python and its log-level settings
+    and go straight to file descriptor 2, which Jupyter shows in red. Use this
+    only around ``import tensorflow`` / ``import keras``: errors raised inside
+    the block still propagate as usual.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 # ---------------------------------------------------------------------------
@@ -284,11 +310,11 @@ def prepare_digit(image):
     a file that is not an image, an empty image, NaN values, wrong
     dimensions, a blank image (no ink) or one that is mostly ink.
     """
-    grey = _to_grey(image)
-    ink = _normalise_polarity(grey)
-    ink = _remove_background(ink)
-    digit = _crop_and_thicken(ink)
-    return _fit_in_frame(digit)
+    grey = to_grey(image)
+    ink = normalise_polarity(grey)
+    ink = remove_background(ink)
+    digit = crop_and_thicken(ink)
+    return fit_in_frame(digit)
 
 
 def predict_digit(model, image):
@@ -304,7 +330,7 @@ def predict_digit(model, image):
     return int(np.argmax(probabilities)), probabilities
 
 
-def _to_grey(image):
+def to_grey(image):
     """Any supported input -> float64 greyscale array in [0, 1] (1 = white)."""
     if isinstance(image, (str, Path)):
         image = _open_image(Path(image))
@@ -396,16 +422,18 @@ def _shrink(grey):
     return np.asarray(small, dtype=np.float64)
 
 
-def _normalise_polarity(grey):
+def normalise_polarity(grey):
     """Make the digit light on a dark background, stretched to [0, 1]."""
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
     background = np.median(border)
-    darker = background - np.percentile(grey, 0.5)    # how far the darkest pixels stand out
-    brighter = np.percentile(grey, 99.5) - background  # how far the brightest pixels stand out
+    # Ink is whatever stands out most from the background, darker or brighter. The extreme
+    # 0.05 % of pixels are ignored, so a few noisy pixels cannot decide; a digit covers more.
+    darker = background - np.percentile(grey, 0.05)
+    brighter = np.percentile(grey, 99.95) - background
     if darker > brighter:  # dark ink on light paper: invert
         grey = 1.0 - grey
         background = 1.0 - background
-    ink = np.percentile(grey, 99.5)
+    ink = np.percentile(grey, 99.95)
     if ink - background < 0.15:
         raise ValueError(
             "image looks blank: no ink stands out from the background "
@@ -427,7 +455,7 @@ def _otsu_threshold(values):
     return edges[1:][int(np.argmax(between))]
 
 
-def _remove_background(ink):
+def remove_background(ink):
     """Zero everything that is not part of the digit's strokes."""
     threshold = _otsu_threshold(ink.ravel())
     mask = ink > threshold
@@ -437,8 +465,17 @@ def _remove_background(ink):
             f"ink covers {fraction:.0%} of the image; expected one digit on a plain background. "
             "Crop the image to a single digit with some empty margin."
         )
-    mask = _drop_specks(mask)
+    mask = _grow(_drop_specks(mask), 2)  # keep the soft, anti-aliased edges of the strokes
     return np.where(mask, ink, 0.0)
+
+
+def _grow(mask, steps):
+    """Widen a boolean mask by ``steps`` pixels in every direction."""
+    for _ in range(steps):
+        padded = np.pad(mask, 1)
+        mask = (padded[1:-1, 1:-1] | padded[:-2, 1:-1] | padded[2:, 1:-1]
+                | padded[1:-1, :-2] | padded[1:-1, 2:])
+    return mask
 
 
 def _drop_specks(mask):
@@ -467,7 +504,7 @@ def _drop_specks(mask):
     return keep[labels]
 
 
-def _crop_and_thicken(ink):
+def crop_and_thicken(ink):
     """Crop to the digit; widen strokes that would be thinner than MNIST's after scaling."""
     from PIL import Image, ImageFilter
 
@@ -490,7 +527,7 @@ def _crop_and_thicken(ink):
     return digit
 
 
-def _fit_in_frame(digit):
+def fit_in_frame(digit):
     """Scale to fit a 20x20 box (keeping the aspect ratio) and centre by mass in 28x28."""
     from PIL import Image
 
@@ -507,7 +544,7 @@ def _fit_in_frame(digit):
 
     total = frame.sum()
     ys, xs = np.indices(frame.shape)
-    centre = (FRAME - 1) / 2
+    centre = FRAME / 2  # MNIST's digits have their centre of mass at pixel (14, 14)
     shift_y = int(round(centre - (ys * frame).sum() / total))
     shift_x = int(round(centre - (xs * frame).sum() / total))
     # never push the digit out of the frame

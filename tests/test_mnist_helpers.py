@@ -4,10 +4,9 @@ import time
 import warnings
 
 import matplotlib
+import mnist_helpers
 import numpy as np
 import pytest
-
-import mnist_helpers
 from mnist_helpers import MnistDataError, load_mnist
 
 matplotlib.use("Agg")
@@ -179,3 +178,18 @@ def test_plots_have_titles_and_axis_labels(mnist):
     mnist_helpers.plot_probabilities(ax, np.full(10, 0.1))
     assert ax.get_title() and ax.get_xlabel() == "digit" and ax.get_ylabel() == "probability"
     matplotlib.pyplot.close("all")
+
+
+def test_quiet_stderr_hides_only_what_is_inside(capfd):
+    import os
+
+    os.write(2, b"before\n")
+    with mnist_helpers.quiet_stderr():
+        os.write(2, b"hidden\n")
+    os.write(2, b"after\n")
+    assert capfd.readouterr().err == "before\nafter\n"
+
+
+def test_quiet_stderr_lets_errors_through():
+    with pytest.raises(ZeroDivisionError), mnist_helpers.quiet_stderr():
+        1 / 0
