@@ -1,0 +1,125 @@
+"""Measure each notebook: wall time and the kernel's peak memory, in a fresh kernel.
+
+    python tools/benchmark_notebooks.py                       # all notebooks, prints a table
+    python tools/benchmark_notebooks.py 07_convnet.ipynb      # just one
+    python tools/benchmark_notebooks.py --max-memory-mb 1500  # exit 1 if a kernel goes over
+    python tools/benchmark_notebooks.py --update-readme       # write the figures into README.md
+
+Each notebook runs top to bottom in its own new kernel, as a student would run it (the
+notebook files are not modified). Peak memory is the kernel process's resident-set
+high-water mark (VmHWM in /proc on Linux; psutil's sampled maximum elsewhere), read just
+before the kernel shuts down. This is a measurement, not a test: timings depend on the
+machine and on what else it is doing.
+"""
+
+import argparse
+import datetime
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+README = ROOT / "README.md"
+
+
+def peak_rss_mb(pid):
+    """The process's peak resident memory so far, in MB (Linux: exact high-water mark)."""
+    status = Path(f"/proc/{pid}/status")
+    if status.exists():
+        match = re.search(r"^VmHWM:\s+(\d+) kB", status.read_text(), re.MULTILINE)
+        if match:
+            return int(match.group(1)) / 1024
+    return None
+
+
+class MemorySampler(threading.Thread):
+    """Fallback for systems without /proc: sample RSS every 0.1 s."""
+
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.process, self.peak, self.running = psutil.Process(pid), 0.0, True
+
+    def run(self):
+        while self.running:
+            try:
+                self.peak = max(self.peak, self.process.memory_info().rss / 2**20)
+            except psutil.Error:
+                return
+            time.sleep(0.1)
+
+
+def measure(path):
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(notebook, timeout=900, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    with client.setup_kernel(stderr=subprocess.DEVNULL):  # the kernel's own start-up chatter
+        pid = client.km.provisioner.process.pid
+        sampler = MemorySampler(pid)
+        sampler.start()
+        start = time.perf_counter()
+        for index, cell in enumerate(notebook.cells):
+            client.execute_cell(cell, index)
+        seconds = time.perf_counter() - start
+        peak = peak_rss_mb(pid)
+        sampler.running = False
+    return seconds, peak if peak is not None else sampler.peak
+
+
+def update_readme(results):
+    text = README.read_text()
+    for name, (seconds, peak) in results.items():
+        pattern = re.compile(rf"^(\| \[[^\]]+\]\(notebooks/{re.escape(name)}\) \|[^|]*\|)[^|]*\|[^|]*\|$",
+                             re.MULTILINE)
+        text, count = pattern.subn(rf"\g<1> {seconds:.0f} s | {peak / 1024:.2f} GB |", text)
+        if count != 1:
+            sys.exit(f"README.md has no table row for {name}")
+    today = datetime.date.today().isoformat()
+    text = re.sub(r"(on a 2-core, no-GPU machine; )[^.]*\.", rf"\g<1>measured {today}.", text)
+    README.write_text(text)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", help="notebook file names (default: all)")
+    parser.add_argument("--max-memory-mb", type=float, help="fail if a kernel's peak memory exceeds this")
+    parser.add_argument("--output", type=Path, help="also write the table to this Markdown file")
+    parser.add_argument("--update-readme", action="store_true", help="write the figures into README.md")
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    paths = [NOTEBOOKS / name for name in args.notebooks] or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+    results, lines = {}, ["| notebook | wall time | kernel peak memory |", "|---|---|---|"]
+    print(f"{psutil.cpu_count()} CPUs, {psutil.virtual_memory().total / 2**30:.0f} GB memory", flush=True)
+    for path in paths:
+        seconds, peak = measure(path)
+        results[path.name] = (seconds, peak)
+        lines.append(f"| {path.name} | {seconds:.1f} s | {peak:.0f} MB |")
+        print(lines[-1], flush=True)
+
+    table = "\n".join(lines) + "\n"
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(table)
+    if args.update_readme:
+        update_readme(results)
+    over = {name: peak for name, (_, peak) in results.items()
+            if args.max_memory_mb and peak > args.max_memory_mb}
+    if over:
+        print(f"over the {args.max_memory_mb:.0f} MB budget: {over}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
