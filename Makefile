@@ -7,8 +7,11 @@ BIN := $(VENV)/bin
 
 .PHONY: lab test setup setup-dev lint bench clean
 
+# JupyterLab refuses to run as root unless told to (containers, some classroom servers).
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: setup
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(ALLOW_ROOT)
 
 test: setup-dev
 	$(BIN)/python -m pytest
