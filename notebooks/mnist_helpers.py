@@ -404,8 +404,7 @@ def _pil_to_array(image):
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         return np.asarray(image.convert("RGBA"))
     if image.mode in ("1", "L", "I", "I;16", "F"):
-        array = np.asarray(image.convert("L"))
-        return array
+        return np.asarray(image.convert("L"))
     return np.asarray(image.convert("RGB"))
 
 
@@ -413,13 +412,20 @@ def _shrink(grey):
     """Shrink large images so every later step works on at most 256 px."""
     from PIL import Image
 
-    height, width = grey.shape
-    scale = WORKING_SIZE / max(height, width)
-    if scale >= 1:
+    if max(grey.shape) <= WORKING_SIZE:
         return grey
+    return _resize_long_side(grey, WORKING_SIZE, Image.Resampling.BOX)
+
+
+def _resize_long_side(array, long_side, resample):
+    """Resize a 2-D float array so its longer side is ``long_side`` pixels, keeping the aspect ratio."""
+    from PIL import Image
+
+    height, width = array.shape
+    scale = long_side / max(height, width)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    small = Image.fromarray(grey.astype(np.float32)).resize(size, Image.Resampling.BOX)
-    return np.asarray(small, dtype=np.float64)
+    resized = Image.fromarray(array.astype(np.float32)).resize(size, resample)
+    return np.asarray(resized, dtype=np.float64)
 
 
 def normalise_polarity(grey):
@@ -531,16 +537,12 @@ def fit_in_frame(digit):
     """Scale to fit a 20x20 box (keeping the aspect ratio) and centre by mass in 28x28."""
     from PIL import Image
 
-    height, width = digit.shape
-    scale = BOX / max(height, width)
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    image = Image.fromarray(digit.astype(np.float32))
-    small = np.asarray(image.resize(size, Image.Resampling.LANCZOS), dtype=np.float64)
-    small = np.clip(small, 0.0, None)
+    small = np.clip(_resize_long_side(digit, BOX, Image.Resampling.LANCZOS), 0.0, None)
+    height, width = small.shape
 
     frame = np.zeros((FRAME, FRAME))
-    top, left = (FRAME - size[1]) // 2, (FRAME - size[0]) // 2
-    frame[top:top + size[1], left:left + size[0]] = small
+    top, left = (FRAME - height) // 2, (FRAME - width) // 2
+    frame[top:top + height, left:left + width] = small
 
     total = frame.sum()
     ys, xs = np.indices(frame.shape)
@@ -548,7 +550,7 @@ def fit_in_frame(digit):
     shift_y = int(round(centre - (ys * frame).sum() / total))
     shift_x = int(round(centre - (xs * frame).sum() / total))
     # never push the digit out of the frame
-    shift_y = int(np.clip(shift_y, -top, FRAME - (top + size[1])))
-    shift_x = int(np.clip(shift_x, -left, FRAME - (left + size[0])))
+    shift_y = int(np.clip(shift_y, -top, FRAME - (top + height)))
+    shift_x = int(np.clip(shift_x, -left, FRAME - (left + width)))
     frame = np.roll(frame, (shift_y, shift_x), axis=(0, 1))
     return (frame / frame.max()).astype(np.float32)
