@@ -4,14 +4,12 @@
 Docker. The test reads that Dockerfile rather than trusting our own reading of repo2docker's rules.
 """
 
-import os
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from _require import dev_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 SUPPORTED_PYTHONS = {"3.10", "3.11", "3.12", "3.13"}
@@ -19,13 +17,7 @@ SUPPORTED_PYTHONS = {"3.10", "3.11", "3.12", "3.13"}
 
 @pytest.fixture(scope="module")
 def dockerfile():
-    executable = Path(sys.executable).parent / "repo2docker"
-    if not executable.exists():
-        executable = shutil.which("repo2docker")
-    if executable is None:
-        if os.environ.get("MNIST_REQUIRE_ALL_CHECKS") == "1":
-            pytest.fail("repo2docker is missing: install requirements-dev.txt")
-        pytest.skip("repo2docker is not installed (pip install -r requirements-dev.txt)")
+    executable = dev_tool("repo2docker")
     result = subprocess.run([str(executable), "--no-build", "--debug", str(ROOT)],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

@@ -10,6 +10,7 @@ Needs /usr/bin/chromium (Debian/Ubuntu: apt-get install chromium) and playwright
 requirements-dev.txt); without them it is skipped, unless MNIST_REQUIRE_ALL_CHECKS=1 (CI).
 """
 
+import importlib.util
 import os
 import secrets
 import socket
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from _require import require
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -28,13 +30,6 @@ NOTEBOOK = os.environ.get("MNIST_E2E_NOTEBOOK", "04_the_model.ipynb")
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def require(condition, reason):
-    if not condition:
-        if os.environ.get("MNIST_REQUIRE_ALL_CHECKS") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
 
 
 def free_port():
@@ -101,12 +96,13 @@ def jupyterlab(tmp_path):
 
 
 def test_notebook_runs_in_jupyterlab_without_errors(jupyterlab):
-    playwright = pytest.importorskip("playwright.sync_api")
+    require(importlib.util.find_spec("playwright"), "playwright is not installed: install requirements-dev.txt")
+    from playwright.sync_api import sync_playwright
     base, token = jupyterlab
     ARTIFACTS.mkdir(exist_ok=True)
     screenshot = ARTIFACTS / f"jupyterlab-{Path(NOTEBOOK).stem}.png"
 
-    with playwright.sync_playwright() as driver:
+    with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         try:

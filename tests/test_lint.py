@@ -1,21 +1,11 @@
 """ruff passes on the code, and (through nbqa) on the code cells of every notebook."""
 
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
-import pytest
+from _require import dev_tool
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-
-
-def tool(name):
-    path = BIN / name if (BIN / name).exists() else shutil.which(name)
-    if path is None:
-        pytest.skip(f"{name} is not installed: install requirements-dev.txt (make test does)")
-    return str(path)
 
 
 def run(command):
@@ -24,8 +14,8 @@ def run(command):
 
 
 def test_ruff_on_code():
-    run([tool("ruff"), "check", "notebooks", "tests", "tools", "conftest.py"])
+    run([dev_tool("ruff"), "check", "notebooks", "tests", "tools", "conftest.py"])
 
 
 def test_ruff_on_notebooks():
-    run([tool("nbqa"), "ruff", "notebooks"])
+    run([dev_tool("nbqa"), "ruff", "notebooks"])
