@@ -9,6 +9,9 @@
 
 import os
 
+# `# NBVAL_APPROX abs=… rel=…` cells: numbers compared with a tolerance (tests/nbval_approx.py).
+pytest_plugins = ["nbval_approx"]
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
