@@ -1,11 +1,14 @@
 # Two commands cover everyday use (see README.md):
 #   make lab    set everything up, then open the tutorial in JupyterLab
 #   make test   set everything up, then run every test and every notebook
+# For maintainers (see README.md, "Changing a notebook" and "Running the tests"):
+#   make record [NB=05_training.ipynb]  re-execute notebooks and store their outputs
+#   make test-portable                  the suite as another computer would run it
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: lab test setup setup-dev lint bench clean
+.PHONY: lab test test-portable record setup setup-dev lint bench clean
 
 # JupyterLab refuses to run as root unless told to (containers, some classroom servers).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -15,6 +18,18 @@ lab: setup
 
 test: setup-dev
 	$(BIN)/python -m pytest
+
+# "Another computer" on this one: one CPU core, oneDNN limited to AVX2 and switched off (notebook
+# 07 switches it on by default), notebooks in reverse order. Linux only (taskset).
+test-portable: setup-dev
+	TF_ENABLE_ONEDNN_OPTS=0 ONEDNN_MAX_CPU_ISA=AVX2 taskset -c 0 \
+		$(BIN)/python -m pytest $$(ls notebooks/[0-9][0-9]_*.ipynb | sort -r) tests
+
+# Re-execute notebooks (all, or NB="05_training.ipynb 06_evaluation.ipynb") offline and store
+# their outputs. Without `unshare` (macOS), it runs with the network on.
+OFFLINE := $(if $(shell command -v unshare),tools/offline)
+record: setup-dev
+	$(OFFLINE) $(BIN)/python tools/record_notebooks.py $(NB)
 
 lint: setup-dev
 	$(BIN)/ruff check notebooks tests tools conftest.py

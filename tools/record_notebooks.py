@@ -1,0 +1,138 @@
+"""Re-execute notebooks in place and store their outputs: what `make record` runs.
+
+    python tools/record_notebooks.py                      # every notebook
+    python tools/record_notebooks.py 05_training.ipynb    # just one (or several)
+
+After you edit a notebook (in JupyterLab or a text editor), this refreshes its stored outputs
+the way the tests expect them: each notebook runs top to bottom in its own fresh kernel, in
+notebooks/, with the environment the tests use, and is written back as canonical notebook JSON
+(execution counts 1, 2, 3, ..., no timing or widget metadata, the same cell ids as before).
+`make record` runs it offline, as the tests run.
+
+Outputs that differ from the stored ones only where the tests' sanitize file says they may
+(Keras timings, memory addresses) keep their stored text, so recording twice on one machine
+leaves no diff and a diff shows only what really changed. The script stops with an error if a
+cell raises or writes to stderr: fix the cause, because the tests would fail on it.
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+class RecordError(RuntimeError):
+    """A notebook that cannot be recorded as the tests need it."""
+
+
+def sanitizer():
+    pairs = re.findall(r"^regex: (.*)$\n^replace: (.*)$", SANITIZE.read_text(), flags=re.MULTILINE)
+
+    def sanitize(value):
+        if not isinstance(value, str):
+            return value
+        for regex, replace in pairs:
+            value = re.sub(regex, replace, value)
+        return value
+
+    return sanitize
+
+
+def _texts(output):
+    """The text parts of an output that nbval compares."""
+    if output.get("output_type") == "stream":
+        return {"text": output.get("text", "")}
+    return {mime: value for mime, value in output.get("data", {}).items()
+            if isinstance(value, str) and not mime.startswith("image/")}
+
+
+def keep_equivalent_text(new_outputs, old_outputs, sanitize):
+    """Where a new output's text equals the stored one after sanitizing, keep the stored text."""
+    if len(new_outputs) != len(old_outputs):
+        return
+    for new, old in zip(new_outputs, old_outputs):
+        if new.get("output_type") != old.get("output_type") or new.get("name") != old.get("name"):
+            continue
+        new_texts, old_texts = _texts(new), _texts(old)
+        if new_texts.keys() != old_texts.keys():
+            continue
+        if all(sanitize(new_texts[key]) == sanitize(old_texts[key]) for key in new_texts):
+            for key, value in old_texts.items():
+                if key == "text":
+                    new["text"] = value
+                else:
+                    new["data"][key] = value
+
+
+def record(path, sanitize):
+    notebook = nbformat.read(path, as_version=4)
+    stored = {cell.get("id"): cell.get("outputs", []) for cell in notebook.cells if cell.cell_type == "code"}
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    client = NotebookClient(notebook, timeout=1800, kernel_name="python3", record_timing=False,
+                            resources={"metadata": {"path": str(NOTEBOOKS)}})
+    start = time.perf_counter()
+    # raises CellExecutionError, naming the cell, if a cell fails; the kernel's own start-up chatter
+    # on its stderr is dropped (what cells write to stderr still reaches the outputs)
+    client.execute(stderr=subprocess.DEVNULL)
+    seconds = time.perf_counter() - start
+
+    count = 0
+    for index, cell in enumerate(notebook.cells):
+        cell.metadata.pop("execution", None)
+        if cell.cell_type != "code":
+            continue
+        if not cell.source.strip():
+            cell.execution_count, cell.outputs = None, []
+            continue
+        count += 1
+        cell.execution_count = count
+        for output in cell.outputs:
+            if "execution_count" in output:
+                output["execution_count"] = count
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                raise RecordError(f"{path.name}, cell {index}: writes to stderr:\n{output['text']}")
+            output.get("metadata", {}).pop("execution", None)
+        keep_equivalent_text(cell.outputs, stored.get(cell.get("id"), []), sanitize)
+    notebook.metadata = nbformat.NotebookNode(kernelspec=KERNELSPEC, language_info={"name": "python"})
+    nbformat.validate(notebook)
+    nbformat.write(notebook, path)
+    return seconds
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", help="notebook file names (default: all)")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # as conftest.py sets it for the tests
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    paths = [NOTEBOOKS / Path(name).name for name in args.notebooks] or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        sys.exit(f"no such notebook: {', '.join(missing)}")
+    sanitize = sanitizer()
+    for path in paths:
+        print(f"{path.name}: recording ...", end=" ", flush=True)
+        try:
+            seconds = record(path, sanitize)
+        except Exception as error:
+            print("FAILED")
+            sys.exit(f"{path.name} was not changed: {error}")
+        print(f"done in {seconds:.0f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
