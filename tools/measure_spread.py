@@ -1,0 +1,252 @@
+"""Measure how much each notebook's training-dependent numbers vary between computers.
+
+    python tools/measure_spread.py                              # all notebooks, all settings
+    python tools/measure_spread.py 05_training.ipynb --seeds 0 1 2
+    python tools/measure_spread.py --settings default one-thread --output docs/measured-spread.md
+
+Slow (about an hour for everything on 2 cores) and not part of `make test`: it is how the
+tolerances of the `# NBVAL_APPROX` cells and the ranges of the assert cells were chosen.
+
+Each run executes a notebook top to bottom in a fresh kernel (the notebook file is not
+changed) under one of these settings, each a cheap stand-in for "another computer":
+
+    default      as the tests run it
+    one-thread   the kernel pinned to one CPU core (`taskset -c 0`): other thread splits
+    avx2         `ONEDNN_MAX_CPU_ISA=AVX2`: oneDNN's kernels for an older instruction set
+    onednn-flip  `TF_ENABLE_ONEDNN_OPTS` the other way round from the notebook's own choice
+    portable     all at once, as `make test-portable` runs the suite: one core, AVX2, and
+                 oneDNN off (which flips it for notebook 07, the one that switches it on)
+
+and, for the notebooks that train (they call `keras.utils.set_random_seed(0)`), with other
+seeds: the script rewrites that call in its in-memory copy. Seeds go with the default setting;
+the perturbed settings run seed 0, the seed readers use.
+
+For every `# NBVAL_APPROX` cell it then reads every number in the outputs and reports, per
+number: the value stored in the notebook, min / median / max over the runs, and whether the
+cell's tolerance covers every run (`ok`) or not (`TOO TIGHT`). The exit status is 1 if any
+tolerance is too tight or any run failed (an assert cell, for example).
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+sys.path.insert(0, str(ROOT / "tests"))
+
+from nbval_approx import last_digit_unit, parse_marker, split_numbers, split_tokens  # noqa: E402
+
+SEED_CALL = "keras.utils.set_random_seed(0)"
+ONEDNN = re.compile(r"""os\.environ\.setdefault\("TF_ENABLE_ONEDNN_OPTS", "([01])"\)""")
+SETTINGS = ("default", "one-thread", "avx2", "onednn-flip", "portable")
+# The sanitize file's timing patterns, so timings do not count as numbers.
+SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
+
+
+def sanitizer():
+    pairs = re.findall(r"^regex: (.*)$\n^replace: (.*)$", SANITIZE.read_text(), flags=re.MULTILINE)
+
+    def sanitize(text):
+        for regex, replace in pairs:
+            text = re.sub(regex, replace, text)
+        return text
+
+    return sanitize
+
+
+def cell_texts(cell, sanitize):
+    """All comparable text of a code cell's outputs, the way nbval groups it."""
+    texts = []
+    streams = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream"
+                      and o.get("name") == "stdout")
+    if streams:
+        texts.append(streams)
+    for output in cell.get("outputs", []):
+        for mime, value in output.get("data", {}).items():
+            if mime in ("text/plain", "text/html"):
+                texts.append(value if isinstance(value, str) else "".join(value))
+    return [sanitize(text) for text in texts]
+
+
+def approx_cells(notebook):
+    """{code-cell number (as nbval counts them): cell} for the cells with an NBVAL_APPROX marker."""
+    cells, number = {}, 0
+    for cell in notebook["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"])
+        if parse_marker(source) is not None:
+            cells[number] = cell
+        number += 1
+    return cells
+
+
+# ---------------------------------------------------------------------------
+# One run, in a child process (so that taskset and the environment apply to its kernel)
+# ---------------------------------------------------------------------------
+
+def run_one(name, seed, output):
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
+    if seed != 0:
+        for cell in notebook.cells:
+            cell.source = cell.source.replace(SEED_CALL, SEED_CALL.replace("(0)", f"({seed})"))
+    client = NotebookClient(notebook, timeout=1800, kernel_name="python3",
+                            resources={"metadata": {"path": str(NOTEBOOKS)}})
+    start = time.perf_counter()
+    error = None
+    try:
+        client.execute()
+    except Exception as exc:  # an assert cell failed, for example: record it, keep the outputs
+        error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
+    result = {"seconds": time.perf_counter() - start, "error": error,
+              "cells": {str(k): c.get("outputs", []) for k, c in approx_cells(notebook).items()}}
+    Path(output).write_text(json.dumps(result))
+
+
+def launch(name, setting, seed, scratch):
+    notebook_text = (NOTEBOOKS / name).read_text()
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    env.pop("TF_ENABLE_ONEDNN_OPTS", None)
+    env.pop("ONEDNN_MAX_CPU_ISA", None)
+    prefix = []
+    if setting in ("one-thread", "portable"):
+        prefix = ["taskset", "-c", "0"]
+    if setting in ("avx2", "portable"):
+        env["ONEDNN_MAX_CPU_ISA"] = "AVX2"
+    if setting == "portable":
+        env["TF_ENABLE_ONEDNN_OPTS"] = "0"
+    elif setting == "onednn-flip":
+        match = ONEDNN.search(notebook_text)
+        own = match.group(1) if match else "0"
+        env["TF_ENABLE_ONEDNN_OPTS"] = "0" if own == "1" else "1"
+    output = scratch / f"{name}-{setting}-{seed}.json"
+    subprocess.run([*prefix, sys.executable, __file__, "--run-one", name, str(seed), str(output)],
+                   env=env, check=True, stderr=subprocess.DEVNULL)
+    return json.loads(output.read_text())
+
+
+# ---------------------------------------------------------------------------
+# The report
+# ---------------------------------------------------------------------------
+
+def label_for(text, index):
+    """A short label for number `index` of `text`: the rest of its line, the number shown as ▢."""
+    pieces, _ = split_numbers(text)
+    before = pieces[index].split("\n")[-1]
+    after = pieces[index + 1].split("\n")[0]
+    return (before + "▢" + after).strip().replace("|", "/")[:70]
+
+
+def report(name, notebook, runs, sanitize):
+    rows, too_tight = [], []
+    for number, cell in approx_cells(notebook).items():
+        tolerance = parse_marker("".join(cell["source"]))
+        stored_texts = cell_texts(cell, sanitize)
+        for text_index, stored_text in enumerate(stored_texts):
+            _, stored_tokens = split_tokens(stored_text)
+            stored_numbers = [float(t.replace(",", "")) for t in stored_tokens]
+            values = [[] for _ in stored_numbers]
+            for run in runs:
+                outputs = run["cells"].get(str(number))
+                if outputs is None:
+                    continue
+                texts = cell_texts({"outputs": outputs}, sanitize)
+                if text_index < len(texts):
+                    _, numbers = split_numbers(texts[text_index])
+                    if len(numbers) == len(stored_numbers):
+                        for index, value in enumerate(numbers):
+                            values[index].append(value)
+            for index, stored in enumerate(stored_numbers):
+                seen = values[index]
+                if not seen or min(seen) == max(seen) == stored:
+                    continue  # the same everywhere: nothing to report
+                unit = last_digit_unit(stored_tokens[index])
+                worst = max(abs(v - stored) for v in seen)
+                ok = all(tolerance.allows(stored, v, unit) for v in seen) and len(seen) == len(runs)
+                label = label_for(stored_text, index)
+                rows.append(f"| {name} | {number} | {label} | {stored:g} | {min(seen):g} | "
+                            f"{statistics.median(seen):g} | {max(seen):g} | {len(seen)} | "
+                            f"{tolerance.describe(stored, unit)} | {worst:.3g} | {'ok' if ok else 'TOO TIGHT'} |")
+                if not ok:
+                    too_tight.append(rows[-1])
+    return rows, too_tight
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", help="notebook file names (default: all)")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--settings", nargs="+", choices=SETTINGS, default=list(SETTINGS))
+    parser.add_argument("--output", type=Path, help="also write the report to this Markdown file")
+    parser.add_argument("--scratch", type=Path, default=ROOT / "artifacts" / "spread")
+    parser.add_argument("--run-one", nargs=3, metavar=("NOTEBOOK", "SEED", "OUTPUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.run_one:
+        name, seed, output = args.run_one
+        run_one(name, int(seed), output)
+        return 0
+
+    names = args.notebooks or [p.name for p in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))]
+    args.scratch.mkdir(parents=True, exist_ok=True)
+    sanitize = sanitizer()
+    header = [
+        f"Measured {time.strftime('%Y-%m-%d')} by `tools/measure_spread.py` on {platform.machine()} "
+        f"({_cpu_name()}), {os.cpu_count()} CPUs.",
+        "",
+        "| notebook | cell | number | stored | min | median | max | runs | tolerance | worst | |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    lines, problems, timings = list(header), [], []
+    for name in names:
+        notebook = json.loads((NOTEBOOKS / name).read_text())
+        trains = SEED_CALL in (NOTEBOOKS / name).read_text()
+        plan = [("default", seed) for seed in (args.seeds if trains else [0]) if "default" in args.settings]
+        plan += [(setting, 0) for setting in args.settings if setting != "default"]
+        runs = []
+        for setting, seed in plan:
+            run = launch(name, setting, seed, args.scratch)
+            run["setting"], run["seed"] = setting, seed
+            runs.append(run)
+            status = run["error"] or "ok"
+            timings.append(f"{name} {setting} seed {seed}: {run['seconds']:.0f} s, {status}")
+            print(timings[-1], flush=True)
+            if run["error"]:
+                problems.append(timings[-1])
+        rows, too_tight = report(name, notebook, runs, sanitize)
+        lines += rows
+        problems += too_tight
+    lines += ["", "Runs:", ""] + [f"- {t}" for t in timings]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text)
+    if problems:
+        print("PROBLEMS:\n" + "\n".join(problems), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cpu_name():
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
