@@ -38,8 +38,17 @@ lint: setup-dev
 bench: setup-dev
 	$(BIN)/python tools/benchmark_notebooks.py
 
-setup: $(VENV)/.runtime-installed
-setup-dev: $(VENV)/.dev-installed
+# JupyterLab's default settings for the course, the same file Binder installs (binder/postBuild):
+# closing a notebook's tab also shuts down its kernel and frees its memory. JupyterLab in .venv
+# reads them from its application settings directory (`jupyter lab path`, plus /settings).
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+setup: $(VENV)/.runtime-installed $(LAB_SETTINGS)
+setup-dev: $(VENV)/.dev-installed $(LAB_SETTINGS)
+
+$(LAB_SETTINGS): binder/overrides.json $(VENV)/.runtime-installed
+	mkdir -p $(@D)
+	cp binder/overrides.json $@
 
 $(VENV)/.runtime-installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -2,17 +2,27 @@
 
 `repo2docker --no-build --debug .` prints the Dockerfile it would build, offline and without
 Docker. The test reads that Dockerfile rather than trusting our own reading of repo2docker's rules.
+
+binder/postBuild installs binder/overrides.json as JupyterLab's default settings (closing a
+notebook's tab shuts down its kernel); `make lab` installs the same file into .venv. The tests
+run postBuild against a scratch prefix and check the file against JupyterLab's own schema.
 """
 
+import json
+import os
 import re
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from _require import dev_tool
+from _require import dev_tool, require
 
 ROOT = Path(__file__).resolve().parent.parent
 SUPPORTED_PYTHONS = {"3.10", "3.11", "3.12", "3.13"}
+PLUGIN = "@jupyterlab/notebook-extension:tracker"
+SETTINGS_FILE = Path("share", "jupyter", "lab", "settings", "overrides.json")
 
 
 @pytest.fixture(scope="module")
@@ -40,3 +50,62 @@ def test_installs_from_binder_folder_only(dockerfile):
 def test_binder_installs_pinned_tensorflow_cpu():
     lines = (ROOT / "binder" / "requirements.txt").read_text().splitlines()
     assert "tensorflow-cpu==2.21.0" in lines
+
+
+def test_runs_post_build_after_installing_requirements(dockerfile):
+    lines = dockerfile.splitlines()
+    assert "RUN ./binder/postBuild" in lines, "repo2docker did not pick up binder/postBuild"
+    install = next(i for i, line in enumerate(lines) if re.search(r"pip install .*binder/requirements\.txt", line))
+    assert lines.index("RUN ./binder/postBuild") > install, "postBuild must run after JupyterLab is installed"
+    assert re.search(r"^ENV NB_PYTHON_PREFIX=", dockerfile, re.MULTILINE), "postBuild relies on NB_PYTHON_PREFIX"
+
+
+def test_post_build_writes_kernel_shutdown_setting(tmp_path):
+    post_build = ROOT / "binder" / "postBuild"
+    require(shutil.which("bash"), "bash is missing")
+    assert os.access(post_build, os.X_OK), "binder/postBuild must be executable (git update-index --chmod=+x)"
+    prefix = tmp_path / "prefix"
+    # repo2docker runs it from the repository root, as its Dockerfile shows: RUN ./binder/postBuild
+    result = subprocess.run(["./binder/postBuild"], cwd=ROOT, env=dict(os.environ, NB_PYTHON_PREFIX=str(prefix)),
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    settings = json.loads((prefix / SETTINGS_FILE).read_text())
+    assert settings == {PLUGIN: {"kernelShutdown": True}}
+    assert settings == json.loads((ROOT / "binder" / "overrides.json").read_text())
+
+
+def test_post_build_fails_clearly_without_prefix():
+    require(shutil.which("bash"), "bash is missing")
+    environment = {key: value for key, value in os.environ.items() if key != "NB_PYTHON_PREFIX"}
+    result = subprocess.run(["./binder/postBuild"], cwd=ROOT, env=environment,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "NB_PYTHON_PREFIX" in result.stderr
+
+
+def test_override_is_a_real_jupyterlab_setting():
+    """The plugin id and key exist in the installed JupyterLab, and the default we change is off."""
+    from jupyterlab.commands import get_app_dir
+
+    plugin, _, name = PLUGIN.partition(":")
+    schema = json.loads((Path(get_app_dir()) / "schemas" / plugin / f"{name}.json").read_text())
+    assert schema["properties"]["kernelShutdown"]["type"] == "boolean"
+    assert schema["properties"]["kernelShutdown"]["default"] is False
+
+
+def test_make_installs_the_same_settings_where_jupyterlab_reads_them(tmp_path):
+    """`make setup` copies binder/overrides.json into <venv>/share/jupyter/lab/settings/."""
+    from jupyterlab.commands import get_app_dir
+
+    make = shutil.which("make")
+    require(make, "make is missing")
+    if not os.environ.get("JUPYTERLAB_DIR"):
+        # JupyterLab in a virtual environment reads its settings from <prefix>/share/jupyter/lab/settings
+        assert Path(get_app_dir()) == Path(sys.prefix, "share", "jupyter", "lab")
+    venv = tmp_path / "venv"
+    # a clean environment, so that flags of an outer `make test` do not reach this dry run
+    environment = {key: value for key, value in os.environ.items() if key not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    result = subprocess.run([make, "--dry-run", f"VENV={venv}", "setup"], cwd=ROOT, env=environment,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"cp binder/overrides.json {venv / SETTINGS_FILE}" in result.stdout.splitlines()
