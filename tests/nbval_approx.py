@@ -7,7 +7,7 @@ A code cell that prints such numbers carries a comment line
 
     # NBVAL_APPROX abs=0.003
     # NBVAL_APPROX rel=0.2
-    # NBVAL_APPROX abs=1 rel=0.05
+    # NBVAL_APPROX ulp=30
 
 and its text outputs (stdout, ``text/plain``, ``text/html``; after the sanitize
 file) are then compared like this:
@@ -16,7 +16,11 @@ file) are then compared like this:
   space, so a number that gains a digit in an aligned table still matches);
 * both outputs must hold the same count of numbers, and every new number must
   lie within the tolerance of the stored one at the same place:
-  ``|new - stored| <= max(abs, rel * |stored|)``.
+  ``|new - stored| <= max(abs, rel * |stored|, ulp * unit)``, where ``unit`` is
+  the place of the stored number's last printed digit (0.01 for ``97.93``, 1 for
+  ``207``). ``ulp`` suits tables: with ``ulp=30`` an accuracy printed as
+  ``97.93`` % may move by 0.30 points and an error count of ``207`` by 30, the
+  same thing on 10,000 test images. Keys left out count as 0.
 
 Numbers are written as Python prints them: an optional sign, digits with or
 without thousands commas, an optional fraction and exponent (``-4.18``,
@@ -45,12 +49,25 @@ class MarkerError(ValueError):
 class Tolerance:
     abs: float = 0.0
     rel: float = 0.0
+    ulp: float = 0.0
 
-    def allows(self, stored, new):
-        return abs(new - stored) <= max(self.abs, self.rel * abs(stored))
+    def margin(self, stored, unit=0.0):
+        """How far a new number may lie from `stored`, whose last printed digit is worth `unit`."""
+        return max(self.abs, self.rel * abs(stored), self.ulp * unit)
 
-    def describe(self, stored):
-        return f"±{max(self.abs, self.rel * abs(stored)):g}"
+    def allows(self, stored, new, unit=0.0):
+        # a hair of slack so that 0.1 + 0.2 style float noise never decides
+        return abs(new - stored) <= self.margin(stored, unit) * (1 + 1e-9)
+
+    def describe(self, stored, unit=0.0):
+        return f"±{self.margin(stored, unit):g}"
+
+
+def last_digit_unit(token):
+    """The value of the last printed digit of a number token: '97.93' -> 0.01, '207' -> 1."""
+    mantissa, _, exponent = token.lower().partition("e")
+    decimals = len(mantissa.partition(".")[2])
+    return 10.0 ** (int(exponent or 0) - decimals)
 
 
 def parse_marker(source):
@@ -72,9 +89,9 @@ def parse_marker(source):
         values = {}
         for word in words[1:]:
             key, sep, value = word.partition("=")
-            if not sep or key not in ("abs", "rel"):
+            if not sep or key not in ("abs", "rel", "ulp"):
                 raise MarkerError(
-                    f"{text!r}: expected 'abs=NUMBER' and/or 'rel=NUMBER', not {word!r}"
+                    f"{text!r}: expected 'abs=NUMBER', 'rel=NUMBER' and/or 'ulp=NUMBER', not {word!r}"
                 )
             try:
                 number = float(value)
@@ -84,31 +101,39 @@ def parse_marker(source):
                 raise MarkerError(f"{text!r}: a tolerance must be a finite number >= 0, not {value}")
             values[key] = number
         if not values:
-            raise MarkerError(f"{text!r}: give a tolerance, e.g. '# {MARKER} abs=0.003' or 'rel=0.05'")
+            raise MarkerError(f"{text!r}: give a tolerance, e.g. '# {MARKER} abs=0.003', 'rel=0.05' or 'ulp=30'")
         found = Tolerance(**values)
     return found
 
 
 def split_numbers(text):
     """Split text into (the text between numbers, the numbers as floats)."""
+    pieces, tokens = split_tokens(text)
+    return pieces, [float(token.replace(",", "")) for token in tokens]
+
+
+def split_tokens(text):
+    """Split text into (the text between numbers, the number tokens as printed)."""
     pieces = NUMBER.split(text)
-    numbers = [float(token.replace(",", "")) for token in NUMBER.findall(text)]
-    return [SPACES.sub(" ", piece) for piece in pieces], numbers
+    return [SPACES.sub(" ", piece) for piece in pieces], NUMBER.findall(text)
 
 
 def compare_text(stored, new, tolerance):
     """Compare two outputs with a tolerance. Returns a list of problems ([] = they match)."""
-    stored_text, stored_numbers = split_numbers(stored)
-    new_text, new_numbers = split_numbers(new)
-    if len(stored_numbers) != len(new_numbers):
-        return [f"the output holds {len(new_numbers)} numbers, the stored one {len(stored_numbers)}"]
+    stored_text, stored_tokens = split_tokens(stored)
+    new_text, new_tokens = split_tokens(new)
+    if len(stored_tokens) != len(new_tokens):
+        return [f"the output holds {len(new_tokens)} numbers, the stored one {len(stored_tokens)}"]
     problems = []
     if stored_text != new_text:
         problems.append("the text around the numbers differs")
-    for index, (old, value) in enumerate(zip(stored_numbers, new_numbers), start=1):
-        if not tolerance.allows(old, value):
+    for index, (old_token, new_token) in enumerate(zip(stored_tokens, new_tokens), start=1):
+        old, value = float(old_token.replace(",", "")), float(new_token.replace(",", ""))
+        unit = last_digit_unit(old_token)
+        if not tolerance.allows(old, value, unit):
             problems.append(
-                f"number {index}: {value:g} is not within {tolerance.describe(old)} of the stored {old:g}"
+                f"number {index}: {new_token} is not within {tolerance.describe(old, unit)} "
+                f"of the stored {old_token}"
             )
     return problems
 

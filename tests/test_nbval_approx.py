@@ -29,6 +29,7 @@ from nbval_approx import (
         ("# NBVAL_APPROX abs=0.003\nprint(1)", Tolerance(abs=0.003)),
         ("x = 1\n  #  NBVAL_APPROX rel=0.2", Tolerance(rel=0.2)),
         ("# NBVAL_APPROX abs=1 rel=0.05", Tolerance(abs=1, rel=0.05)),
+        ("# NBVAL_APPROX ulp=30", Tolerance(ulp=30)),
         ("# NBVAL_APPROX_OTHER abs=1", None),
         ("s = '# NBVAL_APPROX abs=1'", None),  # not a comment line
     ],
@@ -42,6 +43,7 @@ def test_parse_marker(source, expected):
     [
         ("# NBVAL_APPROX", "give a tolerance"),
         ("# NBVAL_APPROX tol=0.1", "expected 'abs=NUMBER'"),
+        ("# NBVAL_APPROX ulp=", "is not a number"),
         ("# NBVAL_APPROX abs 0.1", "expected 'abs=NUMBER'"),
         ("# NBVAL_APPROX abs=lots", "is not a number"),
         ("# NBVAL_APPROX rel=-0.1", "finite number >= 0"),
@@ -82,6 +84,18 @@ def test_numbers_within_tolerance_match():
 def test_a_number_beyond_tolerance_is_named():
     problems = compare_text("errors 49 of 10000\n", "errors 60 of 10000\n", Tolerance(abs=10))
     assert problems == ["number 1: 60 is not within ±10 of the stored 49"]
+
+
+def test_ulp_counts_units_of_the_last_printed_digit():
+    table = "test accuracy  97.93%  99.51%\nerrors  207  49\n"
+    moved = "test accuracy  98.20%  99.40%\nerrors  180  60\n"
+    assert compare_text(table, moved, Tolerance(ulp=30)) == []
+    too_far = "test accuracy  98.24%  99.51%\nerrors  207  49\n"
+    assert compare_text(table, too_far, Tolerance(ulp=30)) == [
+        "number 1: 98.24 is not within ±0.3 of the stored 97.93"
+    ]
+    assert compare_text("loss 1.5e-03", "loss 1.7e-03", Tolerance(ulp=2)) == []
+    assert compare_text("loss 1.5e-03", "loss 1.8e-03", Tolerance(ulp=2)) != []
 
 
 def test_the_text_around_numbers_must_be_identical():
@@ -171,7 +185,7 @@ def test_plugin_in_a_real_nbval_run(tmp_path):
     result = _run_nbval(tmp_path)
     report = result.stdout + result.stderr
     assert "4 failed, 1 passed" in report, report
-    assert "number 1: 0.985 is not within ±0.001 of the stored 0.98" in report
+    assert "number 1: 0.985 is not within ±0.001 of the stored 0.980" in report
     assert "give a tolerance" in report
     for failed in ("Cell 1", "Cell 2", "Cell 3", "Cell 4"):
         assert f"demo.ipynb::{failed}" in report
