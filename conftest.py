@@ -13,7 +13,6 @@ import os
 pytest_plugins = ["nbval_approx"]
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
 
 

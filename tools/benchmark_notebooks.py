@@ -96,7 +96,6 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     paths = [NOTEBOOKS / name for name in args.notebooks] or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
     results, lines = {}, ["| notebook | wall time | kernel peak memory |", "|---|---|---|"]
