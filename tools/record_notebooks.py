@@ -11,7 +11,8 @@ notebooks/, with the environment the tests use, and is written back as canonical
 
 Outputs that differ from the stored ones only where the tests' sanitize file says they may
 (Keras timings, memory addresses) keep their stored text, so recording twice on one machine
-leaves no diff and a diff shows only what really changed. The script stops with an error if a
+leaves no diff and a diff shows only what really changed. `--fresh` stores every output as this
+run printed it, new timings included (use it on an otherwise idle machine). The script stops with an error if a
 cell raises or writes to stderr: fix the cause, because the tests would fail on it.
 """
 
@@ -75,7 +76,7 @@ def keep_equivalent_text(new_outputs, old_outputs, sanitize):
                     new["data"][key] = value
 
 
-def record(path, sanitize):
+def record(path, sanitize, fresh=False):
     notebook = nbformat.read(path, as_version=4)
     stored = {cell.get("id"): cell.get("outputs", []) for cell in notebook.cells if cell.cell_type == "code"}
     for cell in notebook.cells:
@@ -105,7 +106,8 @@ def record(path, sanitize):
             if output.get("output_type") == "stream" and output.get("name") == "stderr":
                 raise RecordError(f"{path.name}, cell {index}: writes to stderr:\n{output['text']}")
             output.get("metadata", {}).pop("execution", None)
-        keep_equivalent_text(cell.outputs, stored.get(cell.get("id"), []), sanitize)
+        if not fresh:
+            keep_equivalent_text(cell.outputs, stored.get(cell.get("id"), []), sanitize)
     notebook.metadata = nbformat.NotebookNode(kernelspec=KERNELSPEC, language_info={"name": "python"})
     nbformat.validate(notebook)
     nbformat.write(notebook, path)
@@ -115,6 +117,8 @@ def record(path, sanitize):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", help="notebook file names (default: all)")
+    parser.add_argument("--fresh", action="store_true",
+                        help="store new timings too, instead of keeping the stored text where only they changed")
     args = parser.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # as conftest.py sets it for the tests
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
@@ -126,7 +130,7 @@ def main(argv=None):
     for path in paths:
         print(f"{path.name}: recording ...", end=" ", flush=True)
         try:
-            seconds = record(path, sanitize)
+            seconds = record(path, sanitize, args.fresh)
         except Exception as error:
             print("FAILED")
             sys.exit(f"{path.name} was not changed: {error}")
