@@ -235,7 +235,7 @@ def main(argv=None):
         "| tolerance | covers settings | covers seeds |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    lines, problems, timings = list(header), [], []
+    lines, problems, timings, steady = list(header), [], [], []
     for name in names:
         notebook = json.loads((NOTEBOOKS / name).read_text())
         trains = SEED_CALL in (NOTEBOOKS / name).read_text()
@@ -253,7 +253,11 @@ def main(argv=None):
                 problems.append(timings[-1])
         rows, too_tight = report(name, notebook, runs, sanitize)
         lines += rows
+        if not rows:
+            steady.append(name)
         problems += too_tight
+    if steady:
+        lines += ["", "Every compared number was the same in every run in: " + ", ".join(steady) + "."]
     lines += ["", "Runs:", ""] + [f"- {t}" for t in timings]
     text = "\n".join(lines) + "\n"
     print(text)
