@@ -4,11 +4,12 @@
 # For maintainers (see README.md, "Changing a notebook" and "Running the tests"):
 #   make record [NB=05_training.ipynb]  re-execute notebooks and store their outputs
 #   make test-portable                  the suite as another computer would run it
+#   make test-course                    one student through the course in JupyterLab under 2 GB
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: lab test test-portable record setup setup-dev lint bench clean
+.PHONY: lab test test-portable test-course record setup setup-dev lint bench clean
 
 # JupyterLab refuses to run as root unless told to (containers, some classroom servers).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -24,6 +25,11 @@ test: setup-dev
 test-portable: setup-dev
 	TF_ENABLE_ONEDNN_OPTS=0 ONEDNN_MAX_CPU_ISA=AVX2 taskset -c 0 \
 		$(BIN)/python -m pytest $$(ls notebooks/[0-9][0-9]_*.ipynb | sort -r) tests
+
+# One student through the whole course in JupyterLab (headless Chromium), the server and its
+# kernels in a 2 GB memory cgroup as on Binder: about 12 minutes. Linux, root, /usr/bin/chromium.
+test-course: setup-dev
+	$(BIN)/python -m pytest -m course tests/test_course_e2e.py
 
 # Re-execute notebooks (all, or NB="05_training.ipynb 06_evaluation.ipynb") offline and store
 # their outputs. Without `unshare` (macOS), it runs with the network on.
