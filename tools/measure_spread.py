@@ -125,11 +125,18 @@ def run_one(name, seed, output):
     Path(output).write_text(json.dumps(result))
 
 
+def onednn_choice(name):
+    """The notebook's own TF_ENABLE_ONEDNN_OPTS default, "0" or "1", read from its code cells."""
+    notebook = json.loads((NOTEBOOKS / name).read_text())
+    code = "\n".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code")
+    match = ONEDNN.search(code)  # not the raw JSON, where the quotes are escaped
+    return match.group(1) if match else "0"
+
+
 def launch(name, setting, seed, scratch, reuse=False):
     output = scratch / f"{name}-{setting}-{seed}.json"
     if reuse and output.exists():
         return json.loads(output.read_text())
-    notebook_text = (NOTEBOOKS / name).read_text()
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     env.pop("TF_ENABLE_ONEDNN_OPTS", None)
     env.pop("ONEDNN_MAX_CPU_ISA", None)
@@ -141,9 +148,7 @@ def launch(name, setting, seed, scratch, reuse=False):
     if setting == "portable":
         env["TF_ENABLE_ONEDNN_OPTS"] = "0"
     elif setting == "onednn-flip":
-        match = ONEDNN.search(notebook_text)
-        own = match.group(1) if match else "0"
-        env["TF_ENABLE_ONEDNN_OPTS"] = "0" if own == "1" else "1"
+        env["TF_ENABLE_ONEDNN_OPTS"] = "0" if onednn_choice(name) == "1" else "1"
     subprocess.run([*prefix, sys.executable, __file__, "--run-one", name, str(seed), str(output)],
                    env=env, check=True, stderr=subprocess.DEVNULL)
     return json.loads(output.read_text())
