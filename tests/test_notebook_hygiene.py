@@ -12,6 +12,7 @@ from urllib.parse import unquote
 
 import nbformat
 import pytest
+from nbval_approx import parse_marker, split_numbers
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -139,3 +140,88 @@ def test_relative_links_and_images_resolve(path):
                 continue  # web links and anchors
             local = unquote(target.split("#", 1)[0])
             assert (path.parent / local).exists(), f"broken link {target!r} in {path.name}"
+
+
+# ---------------------------------------------------------------------------
+# How each cell's output is compared: exact, numeric (with a tolerance) or ignored
+# ---------------------------------------------------------------------------
+
+KNOWN_MARKERS = {"NBVAL_IGNORE_OUTPUT", "NBVAL_APPROX", "NBVAL_CHECK_OUTPUT", "NBVAL_SKIP",
+                 "NBVAL_RAISES_EXCEPTION"}
+
+
+def comparison_kind(cell):
+    """'exact', 'numeric' or 'ignored': how the tests compare a code cell's stored outputs."""
+    if parse_marker(cell.source) is not None:
+        return "numeric"
+    if "# NBVAL_IGNORE_OUTPUT" in cell.source.splitlines() or "# NBVAL_SKIP" in cell.source.splitlines():
+        return "ignored"
+    return "exact"
+
+
+def comparison_counts():
+    counts = {"exact": 0, "numeric": 0, "ignored": 0}
+    for path in NOTEBOOKS:
+        for cell in code_cells(load(path)):
+            counts[comparison_kind(cell)] += 1
+    return counts
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_markers_are_known_and_readable(path):
+    for index, cell in enumerate(code_cells(load(path))):
+        for line in cell.source.splitlines():
+            words = line.strip().lstrip("#").split()
+            if line.strip().startswith("#") and words and words[0].startswith("NBVAL"):
+                assert words[0] in KNOWN_MARKERS, f"code cell {index + 1}: unknown marker {words[0]}"
+                if words[0] != "NBVAL_APPROX":
+                    assert len(words) == 1, f"code cell {index + 1}: nbval ignores {line.strip()!r}"
+        parse_marker(cell.source)  # raises MarkerError, saying why, for a marker it cannot read
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_ignored_cell_is_followed_by_a_check(path):
+    cells = code_cells(load(path))
+    for index, cell in enumerate(cells):
+        if comparison_kind(cell) == "ignored":
+            checks = [line for line in cell.source.splitlines() + (cells[index + 1].source.splitlines()
+                      if index + 1 < len(cells) else []) if line.startswith("assert ")]
+            assert checks, f"code cell {index + 1} is ignored but neither it nor the next cell asserts anything"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_numeric_cells_print_numbers(path):
+    for index, cell in enumerate(code_cells(load(path))):
+        if comparison_kind(cell) == "numeric":
+            texts = [o.get("text", "") for o in cell.outputs] + [
+                o.get("data", {}).get("text/plain", "") for o in cell.outputs]
+            assert any(split_numbers(text)[1] for text in texts), (
+                f"code cell {index + 1} has NBVAL_APPROX but its stored output holds no number"
+            )
+
+
+def test_readme_states_how_many_cells_are_exact_numeric_and_ignored():
+    counts = comparison_counts()
+    total = sum(counts.values())
+    sentence = (f"Of the notebooks' {total} code cells, {counts['exact']} are compared exactly, "
+                f"{counts['numeric']} with a tolerance and {counts['ignored']} not at all")
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert sentence in readme, f"README.md should say: {sentence!r}"
+
+
+def _seconds(amount, unit):
+    return float(amount) * (60 if unit.startswith("minute") else 1)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_expected_runtime_agrees_with_the_readme(path):
+    runtime = re.compile(r"\*\*Expected runtime:\*\* about (\d+(?:\.\d+)?) (seconds?|minutes?)")
+    header = runtime.search(load(path).cells[0].source)
+    assert header, "the first cell should say '**Expected runtime:** about N seconds' (or minutes)"
+    row = re.search(rf"^\| \[[^\]]+\]\(notebooks/{re.escape(path.name)}\) \|[^|]*\| (\d+) s \|",
+                    (ROOT / "README.md").read_text(), re.MULTILINE)
+    assert row, f"README.md's notebook table has no runtime for {path.name}"
+    stated, measured = _seconds(*header.groups()), float(row.group(1))
+    assert abs(stated - measured) <= max(5, 0.25 * measured), (
+        f"the notebook says about {stated:.0f} s, the README's measured table {measured:.0f} s"
+    )
