@@ -35,10 +35,30 @@ import copy
 import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 MARKER = "NBVAL_APPROX"
+SANITIZE_FILE = Path(__file__).with_name("nbval_sanitize.cfg")
 NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 SPACES = re.compile(r"[ \t]+")
+
+
+def sanitizer(path=SANITIZE_FILE):
+    """The sanitize file as a function that applies its regex/replace pairs the way nbval does.
+
+    For the tools that read outputs as the tests see them (tools/record_notebooks.py,
+    tools/measure_spread.py).
+    """
+    pairs = re.findall(r"^regex: (.*)$\n^replace: (.*)$", Path(path).read_text(), flags=re.MULTILINE)
+
+    def sanitize(value):
+        if not isinstance(value, str):
+            return value
+        for regex, replace in pairs:
+            value = re.sub(regex, replace, value)
+        return value
+
+    return sanitize
 
 
 class MarkerError(ValueError):

@@ -42,24 +42,11 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 sys.path.insert(0, str(ROOT / "tests"))
 
-from nbval_approx import last_digit_unit, parse_marker, split_numbers, split_tokens  # noqa: E402
+from nbval_approx import last_digit_unit, parse_marker, sanitizer, split_numbers, split_tokens  # noqa: E402
 
 SEED_CALL = "keras.utils.set_random_seed(0)"
 ONEDNN = re.compile(r"""os\.environ\.setdefault\("TF_ENABLE_ONEDNN_OPTS", "([01])"\)""")
 SETTINGS = ("default", "one-thread", "avx2", "onednn-flip", "portable")
-# The sanitize file's timing patterns, so timings do not count as numbers.
-SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
-
-
-def sanitizer():
-    pairs = re.findall(r"^regex: (.*)$\n^replace: (.*)$", SANITIZE.read_text(), flags=re.MULTILINE)
-
-    def sanitize(text):
-        for regex, replace in pairs:
-            text = re.sub(regex, replace, text)
-        return text
-
-    return sanitize
 
 
 def _joined(value):

@@ -18,7 +18,6 @@ cell raises or writes to stderr: fix the cause, because the tests would fail on 
 
 import argparse
 import os
-import re
 import subprocess
 import sys
 import time
@@ -29,25 +28,15 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
+sys.path.insert(0, str(ROOT / "tests"))
+
+from nbval_approx import sanitizer  # noqa: E402  (the tests' sanitize file, applied as nbval does)
+
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
 class RecordError(RuntimeError):
     """A notebook that cannot be recorded as the tests need it."""
-
-
-def sanitizer():
-    pairs = re.findall(r"^regex: (.*)$\n^replace: (.*)$", SANITIZE.read_text(), flags=re.MULTILINE)
-
-    def sanitize(value):
-        if not isinstance(value, str):
-            return value
-        for regex, replace in pairs:
-            value = re.sub(regex, replace, value)
-        return value
-
-    return sanitize
 
 
 def _texts(output):
