@@ -80,13 +80,6 @@ def approx_cells(notebook):
     return cells
 
 
-def run_outputs(run, number, cell):
-    """A run's outputs of a cell: found by cell id (numbers shift when cells are added)."""
-    if "cells_by_id" in run:
-        return run["cells_by_id"].get(cell.get("id"))
-    return run["cells"].get(str(number))
-
-
 # ---------------------------------------------------------------------------
 # One run, in a child process (so that taskset and the environment apply to its kernel)
 # ---------------------------------------------------------------------------
@@ -163,7 +156,7 @@ def report(name, notebook, runs, sanitize):
             stored_numbers = [float(t.replace(",", "")) for t in stored_tokens]
             values = [[] for _ in stored_numbers]
             for run in runs:
-                outputs = run_outputs(run, number, cell)
+                outputs = run["cells_by_id"].get(cell.get("id"))  # by id: numbers shift when cells are added
                 if outputs is None:
                     continue
                 texts = cell_texts({"outputs": outputs}, sanitize)
