@@ -3,7 +3,7 @@
 mybinder.org kills a session that uses more than 2 GB. These tests run the Jupyter server and
 all its kernels inside a cgroup-v1 memory cgroup limited to 2 GiB (Chromium stays outside),
 and play a student in headless Chromium: open 01, *Run ▸ Run All Cells*, then follow the
-notebook's own "Next" link at the end, run that one, and so on up to 08.
+notebook's own "Next" link at the end, run that one, and so on to the last notebook.
 
 * ``test_student_who_closes_each_notebook_stays_under_2_gb`` closes each notebook the way its
   last paragraph says (*File ▸ Close and Shut Down Notebook…*, then confirm) after opening
