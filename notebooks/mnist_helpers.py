@@ -243,22 +243,36 @@ def plot_history(history, title="Training history"):
     return fig
 
 
-def plot_confusion_matrix(matrix, title="Confusion matrix"):
-    """Draw a 10x10 confusion matrix (rows: true digit, columns: predicted)."""
+def plot_confusion_matrix(matrix, title="Confusion matrix", percent=False):
+    """Draw a 10x10 confusion matrix (rows: true digit, columns: predicted).
+
+    ``matrix`` holds counts of test images; with ``percent=True`` it holds percentages
+    (for example each row divided by its total), printed with one decimal, and cells that
+    are exactly 0 are left blank so the mistakes stand out.
+    """
     matrix = np.asarray(matrix)
-    fig, ax = plt.subplots(figsize=(7.5, 6.5))
+    if matrix.shape != (10, 10):
+        raise ValueError(f"expected a 10x10 matrix (true digit x predicted digit), got shape {matrix.shape}")
+    fig, ax = plt.subplots(figsize=(8.5, 7.5))
     image = ax.imshow(matrix, cmap="Blues")
     threshold = matrix.max() / 2
-    for i in range(matrix.shape[0]):
-        for j in range(matrix.shape[1]):
-            ax.text(j, i, str(matrix[i, j]), ha="center", va="center", fontsize=9,
-                    color="white" if matrix[i, j] > threshold else "black")
+    for i in range(10):
+        for j in range(10):
+            value = matrix[i, j]
+            if percent:
+                text = "" if value == 0 else f"{value:.1f}"
+            else:
+                text = str(value)
+            ax.text(j, i, text, ha="center", va="center", fontsize=11,
+                    color="white" if value > threshold else "black")
     ax.set_xticks(range(10))
     ax.set_yticks(range(10))
-    ax.set_xlabel("predicted digit")
-    ax.set_ylabel("true digit")
-    ax.set_title(title)
-    fig.colorbar(image, ax=ax, label="number of test images")
+    ax.tick_params(labelsize=12)
+    ax.set_xlabel("predicted digit", fontsize=13)
+    ax.set_ylabel("true digit", fontsize=13)
+    ax.set_title(title, fontsize=14)
+    label = "% of the true digit's test images" if percent else "number of test images"
+    fig.colorbar(image, ax=ax, label=label)
     fig.tight_layout()
     return fig
 

@@ -194,3 +194,15 @@ def test_quiet_stderr_hides_only_what_is_inside(capfd):
 def test_quiet_stderr_lets_errors_through():
     with pytest.raises(ZeroDivisionError), mnist_helpers.quiet_stderr():
         raise ZeroDivisionError("raised inside the block")
+
+
+def test_confusion_matrix_in_percent_leaves_zeros_blank_and_rejects_other_shapes():
+    mistakes = np.zeros((10, 10))
+    mistakes[4, 9] = 1.25
+    fig = mnist_helpers.plot_confusion_matrix(mistakes, title="Mistakes only", percent=True)
+    texts = {text.get_text() for text in fig.axes[0].texts}
+    assert texts == {"", "1.2"}  # one decimal; the 99 zero cells stay blank
+    assert fig.axes[1].get_ylabel() == "% of the true digit's test images"
+    with pytest.raises(ValueError, match="10x10"):
+        mnist_helpers.plot_confusion_matrix(np.zeros((9, 10)))
+    matplotlib.pyplot.close("all")
