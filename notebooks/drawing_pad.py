@@ -430,8 +430,9 @@ class DigitPad(ipywidgets.HBox):
         self.picture = ipywidgets.Image(format="png", layout=ipywidgets.Layout(display="none"))
         self.picture.add_class("mnist-pad-picture")
         self.reading = None
-        super().__init__([ipywidgets.VBox([self.pad, self.upload]), ipywidgets.VBox([self.result, self.picture])],
-                         layout=ipywidgets.Layout(gap="24px", align_items="flex-start"))
+        results = ipywidgets.VBox([self.result, self.picture], layout=ipywidgets.Layout(margin="0 0 0 24px"))
+        super().__init__([ipywidgets.VBox([self.pad, self.upload]), results],
+                         layout=ipywidgets.Layout(align_items="flex-start"))
         self.pad.observe(self._on_drawing, names=["strokes", "brush"])
         self.upload.observe(self._on_upload, names="value")
         self.show(read_drawing(model, [], size, brush, model_name))
