@@ -269,7 +269,10 @@ function render({ model, el }) {
   brush.min = model.get("brush_min");
   brush.max = model.get("brush_max");
   brush.value = model.get("brush");
-  brushLabel.append(brush);
+  const brushValue = document.createElement("span");
+  brushValue.className = "mnist-pad-brush-value";
+  brushValue.textContent = `${brush.value} px`;
+  brushLabel.append(brush, brushValue);
   controls.append(clear, brushLabel);
   root.append(canvas, controls);
   el.append(root);
@@ -348,14 +351,19 @@ function render({ model, el }) {
     paint();
     send();
   });
-  brush.addEventListener("input", () => {
+  brush.addEventListener("input", () => {  // while dragging: repaint here only
+    brushValue.textContent = `${brush.value} px`;
     model.set("brush", Number(brush.value));
-    model.save_changes();
     paint();
   });
+  brush.addEventListener("change", () => model.save_changes());  // on release: Python reads again
 
   const onStrokes = () => { strokes = model.get("strokes"); paint(); };
-  const onBrush = () => { brush.value = model.get("brush"); paint(); };
+  const onBrush = () => {
+    brush.value = model.get("brush");
+    brushValue.textContent = `${brush.value} px`;
+    paint();
+  };
   model.on("change:strokes", onStrokes);
   model.on("change:brush", onBrush);
   paint();
