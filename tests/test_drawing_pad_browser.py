@@ -95,7 +95,7 @@ def test_a_student_draws_a_1_and_a_7_and_uploads_a_photo(jupyterlab):
             page.locator("[data-testid=pad-clear]").click()
             expect(result).to_contain_text("The pad is empty", timeout=TIMEOUT_MS)
 
-            draw(page, canvas, [(70, 50), (210, 50), (120, 240)])
+            draw(page, canvas, [(70, 58), (140, 50), (212, 52), (180, 110), (150, 175), (128, 240)])
             expect(prediction).to_have_attribute("data-digit", "7", timeout=TIMEOUT_MS)
             expect(result).to_contain_text("The convnet reads 7")
             expect(picture).to_be_visible()
