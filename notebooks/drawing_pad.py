@@ -422,14 +422,15 @@ class DigitPad(ipywidgets.HBox):
     ``DigitPad(model, model_name="convnet")``. Draw on the pad or upload a photo: the result
     area shows the answer (``.result``, an HTML line) and a picture of the 28 x 28 image the
     model sees with its ten probabilities (``.picture``). ``.reading`` holds the last
-    ``Reading``. Setting ``.pad.strokes`` from Python does what drawing does.
+    ``Reading``. ``.canvas`` is the ``DrawingPad``; ``draw(strokes)`` puts a drawing on it from
+    Python, which does what drawing by hand does.
     """
 
     def __init__(self, model, model_name="model", size=PAD_SIZE, brush=BRUSH):
         if not hasattr(model, "predict") or not hasattr(model, "input_shape"):
             raise TypeError(f"model must be a trained Keras model, not {type(model).__name__}")
         self.model, self.model_name = model, model_name
-        self.pad = DrawingPad(size=size, brush=brush)
+        self.canvas = DrawingPad(size=size, brush=brush)
         self.upload = ipywidgets.FileUpload(accept="image/*", multiple=False, description="Upload a photo",
                                             layout=ipywidgets.Layout(width="auto"))
         self.upload.add_class("mnist-pad-upload")
@@ -439,9 +440,9 @@ class DigitPad(ipywidgets.HBox):
         self.picture.add_class("mnist-pad-picture")
         self.reading = None
         results = ipywidgets.VBox([self.result, self.picture], layout=ipywidgets.Layout(margin="0 0 0 24px"))
-        super().__init__([ipywidgets.VBox([self.pad, self.upload]), results],
+        super().__init__([ipywidgets.VBox([self.canvas, self.upload]), results],
                          layout=ipywidgets.Layout(align_items="flex-start"))
-        self.pad.observe(self._on_drawing, names=["strokes", "brush"])
+        self.canvas.observe(self._on_drawing, names=["strokes", "brush"])
         self.upload.observe(self._on_upload, names="value")
         self.show(read_drawing(model, [], size, brush, model_name))
 
@@ -454,7 +455,16 @@ class DigitPad(ipywidgets.HBox):
         return bundle
 
     def _on_drawing(self, change=None):
-        self.show(read_drawing(self.model, self.pad.strokes, self.pad.size, self.pad.brush, self.model_name))
+        self.show(read_drawing(self.model, self.canvas.strokes, self.canvas.size, self.canvas.brush, self.model_name))
+
+    def draw(self, strokes):
+        """Put ``strokes`` on the pad, replacing what is there, as if drawn by hand; return the ``Reading``."""
+        self.canvas.strokes = [points.tolist() for points in check_strokes(strokes)]
+        return self.reading
+
+    def clear(self):
+        """Empty the pad, as its *Clear* button does."""
+        self.canvas.strokes = []
 
     def _on_upload(self, change):
         if not self.upload.value:

@@ -178,24 +178,34 @@ def test_the_widget_reads_what_is_drawn_and_clear_empties_it(models):
     assert pad.reading.digit is None and "The pad is empty" in pad.result.value
     assert pad.picture.layout.display == "none"
 
-    pad.pad.strokes = [list(map(list, stroke)) for stroke in SEVEN]  # as the browser sends them
+    pad.canvas.strokes = [list(map(list, stroke)) for stroke in SEVEN]  # as the browser sends them
     assert pad.reading.digit == 7
     assert 'data-testid="pad-prediction" data-digit="7"' in pad.result.value
     assert "The convnet reads 7" in pad.result.value
     assert bytes(pad.picture.value).startswith(b"\x89PNG") and pad.picture.layout.display is None
 
-    pad.pad.brush = 30  # the brush slider: the same strokes, read again
+    pad.canvas.brush = 30  # the brush slider: the same strokes, read again
     assert pad.reading.digit == 7 and pad.reading.prepared.sum() > dp.read_drawing(
         models["convnet"], SEVEN).prepared.sum()
 
-    pad.pad.strokes = []  # the Clear button
+    pad.canvas.strokes = []  # the Clear button
     assert pad.reading.digit is None and 'data-testid="pad-message"' in pad.result.value
     assert pad.picture.layout.display == "none"
 
 
+def test_draw_and_clear_from_python(models):
+    pad = dp.DigitPad(models["dense"], model_name="dense network")
+    assert pad.draw(ONE).digit == 1 and pad.canvas.strokes == [[[150.0, 40.0], [130.0, 240.0]]]
+    assert pad.draw(SEVEN).digit == 7, "draw() replaces the drawing"
+    pad.clear()
+    assert pad.canvas.strokes == [] and pad.reading.digit is None
+    with pytest.raises(TypeError, match="strokes must be a list of strokes"):
+        pad.draw("7")
+
+
 def test_the_widget_shows_a_message_for_a_scribble(models):
     pad = dp.DigitPad(models["dense"], model_name="dense network")
-    pad.pad.strokes = SCRIBBLE
+    pad.canvas.strokes = SCRIBBLE
     assert pad.reading.digit is None and "too much ink" in pad.result.value
 
 
@@ -210,7 +220,7 @@ def test_the_upload_button_reads_a_sample_and_resets(models):
 def test_the_brush_is_limited_to_the_slider_range(models):
     pad = dp.DigitPad(models["dense"])
     with pytest.raises(Exception, match="brush must be 4 to 48 pixels"):
-        pad.pad.brush = 60
+        pad.canvas.brush = 60
 
 
 def test_without_a_front_end_the_widget_says_so(models):
