@@ -1,12 +1,13 @@
 """Shared by the browser tests: a scratch JupyterLab server, and headless Chromium driving it.
 
-Used by tests/test_jupyterlab_e2e.py (one notebook) and tests/test_course_e2e.py (the whole
-course under a 2 GB memory limit). Everything happens in a scratch folder, so the repository
-is never modified:
+Used by tests/test_jupyterlab_e2e.py (one notebook), tests/test_drawing_pad_browser.py (the
+drawing pad) and tests/test_course_e2e.py (the whole course under a 2 GB memory limit).
+Everything happens in a scratch folder, so the repository is never modified:
 
 * ``make_scratch_folder`` puts cleared copies of notebooks into ``<folder>/notebooks`` and
-  links ``mnist_helpers.py``, ``data`` and ``models``, so every path a notebook uses
-  (``../data``, ``../models``, the loader's own ``data/``) resolves as in the repository.
+  links the helper modules (``mnist_helpers.py``, ``drawing_pad.py``), ``data`` and
+  ``models``, so every path and import a notebook uses (``../data``, ``../models``, the
+  loader's own ``data/``) resolves as in the repository.
 * ``jupyterlab_server`` starts JupyterLab on 127.0.0.1 with a random port and token and the
   course's settings (the repository's ``binder/overrides.json``: closing a notebook's tab
   shuts its kernel down), and stops it afterwards.
@@ -84,9 +85,10 @@ def make_scratch_folder(folder, notebooks):
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
         nbformat.write(notebook, folder / "notebooks" / name)
-    # links, so ../data and ../models work and the loader (which follows the link of
-    # mnist_helpers.py) finds the repository's data/ folder
-    (folder / "notebooks" / "mnist_helpers.py").symlink_to(ROOT / "notebooks" / "mnist_helpers.py")
+    # links, so ../data and ../models work, the helper modules (mnist_helpers.py, drawing_pad.py)
+    # import, and the loader (which follows the link of mnist_helpers.py) finds data/
+    for module in sorted((ROOT / "notebooks").glob("[!0-9]*.py")):  # not nbqa's temporary notebook copies
+        (folder / "notebooks" / module.name).symlink_to(module)
     (folder / "data").symlink_to(ROOT / "data")
     (folder / "models").symlink_to(ROOT / "models")
 

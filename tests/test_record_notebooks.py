@@ -48,6 +48,17 @@ def test_recording_twice_leaves_no_diff_when_only_timings_change(tmp_path):
         assert path.read_text() == first
 
 
+def test_recording_twice_keeps_a_widgets_model_id(tmp_path):
+    path = tmp_path / "demo.ipynb"
+    _write(path, ["import ipywidgets\nipywidgets.IntSlider()"])  # a new random model id on every run
+    sanitize = record_notebooks.sanitizer()
+    record_notebooks.record(path, sanitize)
+    first = path.read_text()
+    assert "application/vnd.jupyter.widget-view+json" in first
+    record_notebooks.record(path, sanitize)
+    assert path.read_text() == first
+
+
 def test_a_real_change_is_recorded(tmp_path):
     path = tmp_path / "demo.ipynb"
     _write(path, ["print(1)"])

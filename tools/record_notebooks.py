@@ -47,8 +47,15 @@ def _texts(output):
             if isinstance(value, str) and not mime.startswith("image/")}
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
 def keep_equivalent_text(new_outputs, old_outputs, sanitize):
-    """Where a new output's text equals the stored one after sanitizing, keep the stored text."""
+    """Where a new output's text equals the stored one after sanitizing, keep the stored text.
+
+    A widget's output (notebook 10's drawing pad) also keeps its stored model id, which is
+    random and new on every run.
+    """
     if len(new_outputs) != len(old_outputs):
         return
     for new, old in zip(new_outputs, old_outputs):
@@ -63,6 +70,8 @@ def keep_equivalent_text(new_outputs, old_outputs, sanitize):
                     new["text"] = value
                 else:
                     new["data"][key] = value
+            if WIDGET_VIEW in new.get("data", {}) and WIDGET_VIEW in old.get("data", {}):
+                new["data"][WIDGET_VIEW] = old["data"][WIDGET_VIEW]
 
 
 def record(path, sanitize, fresh=False):
