@@ -14,8 +14,8 @@ show the code that matters:
   faster oneDNN kernels are switched on (notebook 07).
 
 The module imports numpy and matplotlib only; Pillow is imported when an image
-file or a Pillow image is prepared, and Keras only as a fallback when the
-bundled data file is missing. It is tested by ``tests/test_mnist_helpers.py``
+is prepared, pillow-heif only when a HEIC photo arrives, and Keras only as a
+fallback when the bundled data file is missing. It is tested by ``tests/test_mnist_helpers.py``
 and ``tests/test_prepare_digit.py``.
 """
 
@@ -294,7 +294,8 @@ def plot_probabilities(ax, probabilities, title="Predicted probabilities"):
 # Your own digits: any image -> MNIST's 28x28 format
 # ---------------------------------------------------------------------------
 
-WORKING_SIZE = 256   # larger inputs are shrunk to this (long side) before any other step
+EARLY_SIZE = 1024    # photos are shrunk to this (long side) as they are opened, before any per-pixel work
+WORKING_SIZE = 256   # ... and then to this, before the preparation steps
 BOX = 20             # MNIST scales each digit to fit a 20x20 box ...
 FRAME = 28           # ... and centres it by centre of mass in a 28x28 frame
 MNIST_STROKE = 2.0   # typical stroke width of an MNIST digit, in pixels of the 20x20 box
@@ -303,26 +304,32 @@ MNIST_STROKE = 2.0   # typical stroke width of an MNIST digit, in pixels of the 
 def prepare_digit(image):
     """Turn an image of one handwritten digit into MNIST's format.
 
-    Accepts a file path (PNG, JPEG, anything Pillow opens), a Pillow image, or
-    a numpy array of shape (h, w), (h, w, 3) or (h, w, 4) with uint8 values
-    0-255 or float values in [0, 1]. Returns a float32 array of shape (28, 28)
-    with values in [0, 1]: a white digit on black, as in MNIST.
+    Accepts a file path (PNG, JPEG, HEIC, anything Pillow opens), the bytes of such a file or
+    an open binary file (for example from an upload widget), a Pillow image, or a numpy array of
+    shape (h, w), (h, w, 3) or (h, w, 4) with uint8 values 0-255 or float values in [0, 1].
+    Returns a float32 array of shape (28, 28) with values in [0, 1], as MNIST stores digits:
+    0 is background, 1 is ink.
 
     The steps follow how MNIST itself was made:
 
-    1. greyscale (a transparent background counts as background);
-    2. detect the polarity from the image border (the background) and make the
-       digit light on dark; stretch so background is 0 and ink is 1;
-    3. separate ink from background with Otsu's threshold, which adapts to each
-       image, and drop specks much smaller than the digit's main strokes;
-    4. crop to the digit and thicken strokes that would be thinner than
-       MNIST's once scaled;
+    1. turn a photo upright by its EXIF orientation tag, shrink it (at most 1,024 pixels as it
+       is opened, then 256), and make it greyscale (a transparent background counts as
+       background);
+    2. detect the polarity from the background's brightness (the border's, or the whole
+       picture's median when a table edge or a shadow shows at the border) and turn the values
+       into ink: 0 for the background, 1 for the strongest ink;
+    3. separate ink from background with Otsu's threshold, which adapts to each image; drop ink
+       regions that touch the picture's edge (a table, a shadow) when the digit is elsewhere, and
+       specks much smaller than the digit's main strokes;
+    4. crop to the digit and thicken strokes that would be thinner than MNIST's once scaled;
     5. scale so the digit fits a 20x20 box, keeping its aspect ratio;
     6. place it in a 28x28 frame with its centre of mass at the centre.
 
-    Raises ``TypeError`` for an unsupported input type and ``ValueError`` for
-    a file that is not an image, an empty image, NaN values, wrong
-    dimensions, a blank image (no ink) or one that is mostly ink.
+    Raises ``FileNotFoundError`` for a path that does not exist, ``IsADirectoryError`` for a
+    folder, ``TypeError`` for an unsupported input type, and ``ValueError`` for a file that is
+    empty or not an image (or a HEIC photo without pillow-heif), an empty image, NaN values,
+    wrong dimensions, a blank image (no ink) or one that is mostly ink. Each message says what
+    to do.
     """
     grey = to_grey(image)
     ink = normalise_polarity(grey)
@@ -345,14 +352,21 @@ def predict_digit(model, image):
 
 
 def to_grey(image):
-    """Any supported input -> float64 greyscale array in [0, 1] (1 = white)."""
-    if isinstance(image, (str, Path)):
-        image = _open_image(Path(image))
+    """Any supported input -> float64 greyscale array in [0, 1] (1 = white), upright and small.
+
+    A file (path, bytes or open file) is read with ``_open_image``; a Pillow image is turned
+    upright by its EXIF orientation tag and shrunk to at most ``EARLY_SIZE`` pixels (long side)
+    before it becomes an array; a large numpy array is shrunk the same way. The result has at
+    most ``WORKING_SIZE`` pixels on its long side.
+    """
+    if isinstance(image, (str, os.PathLike, bytes, bytearray, memoryview)) or hasattr(image, "read"):
+        image = _open_image(image)
     if _is_pil_image(image):
-        image = _pil_to_array(image)
+        image = _pil_to_array(_upright_and_small(image))
     if not isinstance(image, np.ndarray):
         raise TypeError(
-            f"prepare_digit() takes a file path, a Pillow image or a numpy array, not {type(image).__name__}"
+            "prepare_digit() takes a file path, the bytes of an image file, an open file, a Pillow image "
+            f"or a numpy array, not {type(image).__name__}"
         )
     array = image
     if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[2] not in (1, 3, 4)):
@@ -363,11 +377,11 @@ def to_grey(image):
     if array.shape[0] < 8 or array.shape[1] < 8:
         raise ValueError(f"image is {array.shape[1]}x{array.shape[0]} pixels; it must be at least 8x8")
     if array.dtype == bool:
-        array = array.astype(np.float64)
+        top = 1.0
     elif np.issubdtype(array.dtype, np.integer):
         if array.min() < 0 or array.max() > 255:
             raise ValueError("integer image values must lie in 0-255")
-        array = array.astype(np.float64) / 255.0
+        top = 255.0
     elif np.issubdtype(array.dtype, np.floating):
         if np.isnan(array).any():
             raise ValueError("image contains NaN values; replace them (for example with np.nan_to_num) first")
@@ -376,9 +390,10 @@ def to_grey(image):
                 f"float image values must lie in [0, 1], found {array.min():g} to {array.max():g}; "
                 "divide 0-255 values by 255 first"
             )
-        array = array.astype(np.float64)
+        top = 1.0
     else:
         raise TypeError(f"image array has dtype {array.dtype}; expected integers 0-255 or floats in [0, 1]")
+    array = np.clip(_shrink_array(array, EARLY_SIZE) / top, 0.0, 1.0)
 
     if array.ndim == 3:
         if array.shape[2] == 4:
@@ -393,17 +408,96 @@ def to_grey(image):
     return _shrink(array)
 
 
-def _open_image(path):
+HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1"}
+HEIF_HELP = (
+    "Install pillow-heif (`pip install pillow-heif`, it is in requirements.txt), or convert the photo "
+    "to JPEG: on an iPhone choose Settings > Camera > Formats > Most Compatible, or share or export "
+    "the photo as JPEG (on a Mac: open it in Preview, File > Export...)."
+)
+
+
+def _open_image(source):
+    """Open an image file given as a path, its bytes or an open binary file; return a Pillow image.
+
+    JPEG photos larger than ``EARLY_SIZE`` are decoded at a reduced size (Pillow's ``draft``),
+    which is much faster than decoding all their pixels. HEIC/HEIF photos (iPhones) are read
+    with pillow-heif, imported only when such a file arrives.
+    """
+    import io
+
     from PIL import Image, UnidentifiedImageError
 
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no such image file")
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        name = str(path)
+        if not path.exists():
+            raise FileNotFoundError(
+                f"{name}: no such image file. Check the name and the folder; a relative path starts "
+                "from the current folder, which in a notebook is the notebook's own folder."
+            )
+        if path.is_dir():
+            raise IsADirectoryError(f"{name}: is a folder, not an image file; give the path of one image file")
+        with open(path, "rb") as file:
+            header = file.read(16)
+        suffix = path.suffix.lower()
+    else:
+        if hasattr(source, "read"):
+            name = getattr(source, "name", None)
+            name = name if isinstance(name, str) else "the file object"
+            if hasattr(source, "seek"):
+                source.seek(0)  # as Image.open does: read the whole file, wherever it was left
+            data = source.read()
+            if isinstance(data, str):
+                raise TypeError(f"{name}: was opened as text; open an image file with open(path, 'rb')")
+        else:
+            data = bytes(source)
+            name = "the image bytes"
+        header, suffix = bytes(data[:16]), ""
+        path = io.BytesIO(data)
+    if not header:
+        raise ValueError(
+            f"{name}: is empty (0 bytes), so it holds no image; copy or upload the image file again"
+        )
+
+    if suffix in (".heic", ".heif") or (header[4:8] == b"ftyp" and header[8:12] in HEIF_BRANDS):
+        try:
+            import pillow_heif
+        except ImportError:
+            raise ValueError(
+                f"{name}: is a HEIC/HEIF photo (the format of iPhones), and reading it needs the "
+                f"pillow-heif package, which is not installed. {HEIF_HELP}"
+            ) from None
+        pillow_heif.register_heif_opener()
+
     try:
         with Image.open(path) as opened:
+            if max(opened.size) > EARLY_SIZE:  # decode JPEGs at 1/2, 1/4 or 1/8 size (others ignore this)
+                scale = EARLY_SIZE / max(opened.size)
+                opened.draft(None, (round(opened.width * scale), round(opened.height * scale)))
             opened.load()
             return opened.copy()
-    except (UnidentifiedImageError, OSError) as error:
-        raise ValueError(f"{path}: not an image file Pillow can read ({error})") from error
+    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+        raise ValueError(
+            f"{name}: not an image file Pillow can read ({error}). "
+            "Save or export the picture as PNG or JPEG and try again."
+        ) from error
+
+
+def _upright_and_small(image):
+    """Turn a Pillow image upright by its EXIF orientation tag and shrink it to ``EARLY_SIZE``.
+
+    Phones store a portrait photo sideways plus a tag that tells viewers to rotate it; a program
+    that ignores the tag sees the digit lying on its side.
+    """
+    from PIL import Image, ImageOps
+
+    if image.mode not in ("L", "RGB", "RGBA"):
+        image = image.convert(_pil_mode(image))
+    if max(image.size) > EARLY_SIZE:
+        scale = EARLY_SIZE / max(image.size)
+        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+        image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+    return ImageOps.exif_transpose(image)
 
 
 def _is_pil_image(obj):
@@ -414,12 +508,17 @@ def _is_pil_image(obj):
     return isinstance(obj, Image.Image)
 
 
-def _pil_to_array(image):
+def _pil_mode(image):
+    """The mode a Pillow image is converted to: L (grey), RGB, or RGBA when it is transparent."""
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        return np.asarray(image.convert("RGBA"))
+        return "RGBA"
     if image.mode in ("1", "L", "I", "I;16", "F"):
-        return np.asarray(image.convert("L"))
-    return np.asarray(image.convert("RGB"))
+        return "L"
+    return "RGB"
+
+
+def _pil_to_array(image):
+    return np.asarray(image if image.mode == _pil_mode(image) else image.convert(_pil_mode(image)))
 
 
 def _shrink(grey):
@@ -431,21 +530,47 @@ def _shrink(grey):
     return _resize_long_side(grey, WORKING_SIZE, Image.Resampling.BOX)
 
 
-def _resize_long_side(array, long_side, resample):
-    """Resize a 2-D float array so its longer side is ``long_side`` pixels, keeping the aspect ratio."""
+def _shrink_array(array, long_side):
+    """A numpy image (2-D, or 3-D with channels last) as float64, shrunk to ``long_side`` if larger."""
+    from PIL import Image
+
+    if max(array.shape[:2]) <= long_side:
+        return array.astype(np.float64)
+    if array.ndim == 2:
+        return _resize_long_side(array, long_side, Image.Resampling.LANCZOS, reducing_gap=2.0)
+    channels = [_resize_long_side(array[..., c], long_side, Image.Resampling.LANCZOS, reducing_gap=2.0)
+                for c in range(array.shape[2])]
+    return np.stack(channels, axis=-1)
+
+
+def _resize_long_side(array, long_side, resample, reducing_gap=None):
+    """Resize a 2-D float array so its longer side is ``long_side`` pixels, keeping the aspect ratio.
+
+    With ``reducing_gap`` a large reduction starts with a fast box average (see Pillow's
+    ``Image.resize``).
+    """
     from PIL import Image
 
     height, width = array.shape
     scale = long_side / max(height, width)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    resized = Image.fromarray(array.astype(np.float32)).resize(size, resample)
+    resized = Image.fromarray(array.astype(np.float32)).resize(size, resample, reducing_gap=reducing_gap)
     return np.asarray(resized, dtype=np.float64)
 
 
 def normalise_polarity(grey):
-    """Make the digit light on a dark background, stretched to [0, 1]."""
+    """Turn brightness (1 = white) into ink (1 = ink, 0 = background), stretched to [0, 1].
+
+    Dark ink on light paper is inverted; light chalk on a dark board is not.
+
+    The background's brightness is read from the picture's border when the border is plain (a
+    sheet fills the picture). When it is not, because a table edge or a shadow shows there as in
+    many photos, it is the median of the whole picture instead: a digit covers well under half.
+    """
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
     background = np.median(border)
+    if np.mean(np.abs(border - background) < 0.1) < 0.9:  # not a plain border
+        background = np.median(grey)
     # Ink is whatever stands out most from the background, darker or brighter. The extreme
     # 0.05 % of pixels are ignored, so a few noisy pixels cannot decide; a digit covers more.
     darker = background - np.percentile(grey, 0.05)
@@ -476,16 +601,30 @@ def _otsu_threshold(values):
 
 
 def remove_background(ink):
-    """Zero everything that is not part of the digit's strokes."""
+    """Zero everything that is not part of the digit's strokes.
+
+    Otsu's threshold splits the pixels into ink and background. Of the ink regions, those that
+    touch the edge of the picture are dropped when any other region is left: in a photo they are
+    a table, a shadow or the edge of the sheet, not the digit. Specks much smaller than the
+    digit's main strokes are dropped too.
+    """
     threshold = _otsu_threshold(ink.ravel())
-    mask = ink > threshold
+    labels, sizes = _label_regions(ink > threshold)
+    at_edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    inside = sizes.copy()
+    inside[at_edge] = 0
+    if inside.max() > 0:
+        sizes = inside
+    keep = sizes >= 0.1 * sizes.max()
+    keep[0] = False
+    mask = keep[labels]
     fraction = mask.mean()
     if fraction > 0.5:
         raise ValueError(
             f"ink covers {fraction:.0%} of the image; expected one digit on a plain background. "
             "Crop the image to a single digit with some empty margin."
         )
-    mask = _grow(_drop_specks(mask), 2)  # keep the soft, anti-aliased edges of the strokes
+    mask = _grow(mask, 2)  # keep the soft, anti-aliased edges of the strokes
     return np.where(mask, ink, 0.0)
 
 
@@ -498,8 +637,12 @@ def _grow(mask, steps):
     return mask
 
 
-def _drop_specks(mask):
-    """Keep connected ink regions at least 10 % the size of the largest one."""
+def _label_regions(mask):
+    """Number the connected regions of a boolean mask (8-neighbours): ``(labels, sizes)``.
+
+    ``labels`` has the mask's shape, 0 outside the mask and 1, 2, ... for the regions;
+    ``sizes[k]`` is the number of pixels of region k (``sizes[0]`` is 0).
+    """
     labels = np.zeros(mask.shape, dtype=np.int32)
     sizes = [0]
     height, width = mask.shape
@@ -518,10 +661,7 @@ def _drop_specks(mask):
                         labels[ny, nx] = label
                         stack.append((ny, nx))
         sizes.append(size)
-    sizes = np.array(sizes)
-    keep = sizes >= 0.1 * sizes.max()
-    keep[0] = False
-    return keep[labels]
+    return labels, np.array(sizes)
 
 
 def crop_and_thicken(ink):

@@ -1,10 +1,21 @@
 """prepare_digit(): any image of one digit -> MNIST's 28x28 format; clear errors for bad input."""
 
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+import mnist_helpers
 from mnist_helpers import load_mnist, predict_digit, prepare_digit
+
+ROOT = Path(__file__).resolve().parent.parent
+THREE = ROOT / "data" / "my_digits" / "3_black_pen_on_white.png"
+ORIENTATION = 0x0112  # the EXIF tag phones use to say how to turn a photo upright
 
 
 def draw_digit(size=(200, 160), box=(30, 20, 70, 100), width=8, ink=0, paper=255, mode="L"):
@@ -181,12 +192,210 @@ def test_out_of_range_values():
         prepare_digit(np.full((28, 28), 300, dtype=np.int32))
 
 
-@pytest.mark.parametrize("value", [None, 42, [[0, 1], [1, 0]], b"PNG"])
+@pytest.mark.parametrize("value", [None, 42, 3.5, [[0, 1], [1, 0]], {"image": "3.png"}])
 def test_unsupported_types(value):
-    with pytest.raises(TypeError, match="takes a file path, a Pillow image or a numpy array"):
+    with pytest.raises(TypeError, match="takes a file path, the bytes of an image file, an open file, "
+                                        "a Pillow image or a numpy array, not"):
         prepare_digit(value)
 
 
 def test_complex_dtype():
     with pytest.raises(TypeError, match="dtype complex"):
         prepare_digit(np.zeros((28, 28), dtype=complex))
+
+
+def test_bytes_that_are_not_an_image():
+    with pytest.raises(ValueError, match="the image bytes: not an image file Pillow can read.*PNG or JPEG"):
+        prepare_digit(b"PNG, but not really")
+
+
+def test_empty_file_and_empty_bytes(tmp_path):
+    path = tmp_path / "upload.jpg"
+    path.write_bytes(b"")
+    with pytest.raises(ValueError, match=r"upload.jpg: is empty \(0 bytes\).*copy or upload the image file again"):
+        prepare_digit(path)
+    with pytest.raises(ValueError, match=r"the image bytes: is empty \(0 bytes\)"):
+        prepare_digit(b"")
+    with pytest.raises(ValueError, match=r"the file object: is empty \(0 bytes\)"):
+        prepare_digit(io.BytesIO())
+
+
+def test_missing_file_says_where_relative_paths_start(tmp_path):
+    with pytest.raises(FileNotFoundError, match="absent.jpg: no such image file.*notebook's own folder"):
+        prepare_digit(str(tmp_path / "absent.jpg"))
+
+
+def test_folder_instead_of_a_file(tmp_path):
+    with pytest.raises(IsADirectoryError, match="is a folder, not an image file"):
+        prepare_digit(tmp_path)
+
+
+def test_file_opened_as_text(tmp_path):
+    path = tmp_path / "three.png"
+    Image.open(THREE).save(path)
+    with open(path, encoding="latin-1") as text_file, pytest.raises(TypeError, match="opened as text.*'rb'"):
+        prepare_digit(text_file)
+
+
+# --- phone photos: EXIF orientation, HEIC, many megapixels, tables and shadows ----
+
+@pytest.fixture(scope="module")
+def models():
+    """The two shipped networks (models/dense.keras, models/convnet.keras)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    keras = pytest.importorskip("keras")
+    return {name: keras.models.load_model(ROOT / "models" / f"{name}.keras") for name in ("dense", "convnet")}
+
+
+def sideways_jpeg(image):
+    """``image`` as a phone stores a portrait shot: pixels turned 90 degrees, EXIF Orientation = 6.
+
+    Orientation 6 tells every viewer to turn the pixels 90 degrees clockwise to show them upright.
+    """
+    exif = Image.Exif()
+    exif[ORIENTATION] = 6
+    stored = image.convert("RGB").rotate(90, expand=True)  # counter-clockwise, undone by the tag
+    buffer = io.BytesIO()
+    stored.save(buffer, "JPEG", quality=92, exif=exif)
+    return buffer.getvalue()
+
+
+def test_exif_orientation_is_honoured_on_every_way_in(tmp_path, models):
+    data = sideways_jpeg(Image.open(THREE))
+    path = tmp_path / "IMG_0003.jpg"
+    path.write_bytes(data)
+    with Image.open(path) as stored:
+        assert stored.getexif()[ORIENTATION] == 6 and stored.width == 300, "the test file is stored sideways"
+    upright = prepare_digit(THREE)
+    for source in (path, str(path), data, io.BytesIO(data), Image.open(path)):
+        prepared = prepare_digit(source)
+        assert np.abs(prepared - upright).mean() < 0.05, type(source).__name__  # JPEG changes a little
+        for name, model in models.items():
+            assert predict_digit(model, source)[0] == 3, (name, type(source).__name__)
+
+
+def test_without_the_exif_tag_the_sideways_three_is_misread(models):
+    # the same pixels with the tag ignored: the reason the tag matters
+    pixels = np.asarray(Image.open(io.BytesIO(sideways_jpeg(Image.open(THREE)))))
+    assert predict_digit(models["convnet"], pixels)[0] == 7
+    assert predict_digit(models["dense"], pixels)[0] != 3
+
+
+def test_an_upright_pil_image_is_not_turned_again(tmp_path):
+    from PIL import ImageOps
+
+    upright = ImageOps.exif_transpose(Image.open(io.BytesIO(sideways_jpeg(Image.open(THREE)))))
+    assert ORIENTATION not in upright.getexif(), "exif_transpose removes the tag once it has turned the image"
+    assert np.abs(prepare_digit(upright) - prepare_digit(THREE)).mean() < 0.05
+
+
+def test_importing_the_helpers_does_not_import_pillow_heif():
+    code = "import sys, mnist_helpers; print('pillow_heif' in sys.modules)"
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "notebooks"))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert result.stdout.split() == ["False"], "pillow-heif is imported only when a HEIC file arrives"
+
+
+def heic_bytes(image):
+    """``image`` encoded as HEIC by pillow-heif, or a skip if this libheif cannot encode."""
+    pillow_heif = pytest.importorskip("pillow_heif", reason="pillow-heif is not installed")
+    if not pillow_heif.libheif_info().get("HEIF"):
+        pytest.skip("this libheif build has no HEIC encoder, so no HEIC file can be written for the test; "
+                    "test_heic_without_pillow_heif_says_how_to_convert still tests the error path")
+    buffer = io.BytesIO()
+    pillow_heif.from_pillow(image.convert("RGB")).save(buffer, format="HEIF", quality=90)
+    return buffer.getvalue()
+
+
+def test_heic_photos_are_read(tmp_path, models):
+    data = heic_bytes(Image.open(THREE))
+    assert data[4:12] == b"ftypheic"
+    path = tmp_path / "IMG_0003.HEIC"
+    path.write_bytes(data)
+    for source in (path, data):
+        assert np.abs(prepare_digit(source) - prepare_digit(THREE)).mean() < 0.03
+        assert predict_digit(models["convnet"], source)[0] == 3
+
+
+def test_heic_without_pillow_heif_says_how_to_convert(tmp_path, monkeypatch):
+    # A file that says it is HEIC (the same 12-byte header an iPhone writes), so the test also runs
+    # where pillow-heif cannot encode.
+    path = tmp_path / "IMG_0003.HEIC"
+    path.write_bytes(b"\x00\x00\x00\x1cftypheic" + bytes(100))
+    monkeypatch.setitem(sys.modules, "pillow_heif", None)  # `import pillow_heif` now fails
+    for source in (path, path.read_bytes()):
+        with pytest.raises(ValueError, match=r"HEIC/HEIF photo .* needs the pillow-heif package, which is not "
+                                             r"installed.*convert the photo to JPEG"):
+            prepare_digit(source)
+
+
+def paper_photo(size=(3024, 4032), table=None, shadow=None):
+    """A synthetic portrait phone photo: the shipped 3 on grey-white paper, optionally on a table or shaded.
+
+    ``table``: "left" (a dark band along the left edge, 22 % wide) or "corner" (the left band and
+    a band along the bottom). ``shadow``: "bottom" (a soft shadow darkening the lower part) or
+    "corner" (a soft round shadow in the bottom-right corner).
+    """
+    width, height = size
+    small = (width // 4, height // 4)  # build at a quarter of the size, then scale up smoothly
+    digit = np.asarray(Image.open(THREE).resize((small[0] // 2,) * 2, Image.Resampling.LANCZOS), float) / 255
+    grey = np.ones(small[::-1])
+    top, left = (small[1] - digit.shape[0]) // 2, small[0] // 4
+    grey[top:top + digit.shape[0], left:left + digit.shape[1]] = digit
+    grey *= 0.85
+    ys, xs = np.mgrid[0:small[1], 0:small[0]] / np.array([small[1], small[0]])[:, None, None]
+    if shadow == "bottom":
+        grey *= 1 - 0.55 * np.clip((ys - 0.55) / 0.45, 0, 1) ** 1.5
+    elif shadow == "corner":
+        grey *= 1 - 0.6 * np.clip(1 - np.hypot(1 - xs, 1 - ys) / 0.8, 0, 1)
+    if table in ("left", "corner"):
+        grey[:, : int(0.22 * small[0])] = 0.22
+    if table == "corner":
+        grey[int(0.8 * small[1]):] = 0.22
+    image = Image.fromarray((grey * 255).astype(np.uint8)).resize(size, Image.Resampling.BICUBIC)
+    return image.convert("RGB")
+
+
+@pytest.mark.parametrize("table, shadow", [("left", None), ("corner", None), (None, "bottom"),
+                                           (None, "corner"), ("corner", "corner")])
+def test_a_table_edge_or_a_shadow_does_not_flip_the_polarity(table, shadow, models):
+    photo = paper_photo((756, 1008), table, shadow)
+    grey = mnist_helpers.to_grey(photo)
+    ink = mnist_helpers.normalise_polarity(grey)
+    stroke = grey < 0.1  # the black pen
+    assert ink[stroke].mean() > 0.8, "the pen strokes must come out as ink (high values)"
+    paper = (grey > 0.75) & ~mnist_helpers._grow(stroke, 5)
+    assert ink[paper].mean() < 0.1, "the clean paper must come out as background (low values)"
+    prepared = prepare_digit(photo)
+    assert np.abs(prepared - prepare_digit(THREE)).mean() < 0.07, "the table and the shadow are removed"
+    for name, model in models.items():
+        assert predict_digit(model, photo)[0] == 3, name
+
+
+def test_a_12_megapixel_photo_is_shrunk_before_any_per_pixel_work(tmp_path, monkeypatch):
+    photo = paper_photo((3024, 4032), table="left")
+    assert photo.width * photo.height > 12e6
+    jpeg, png = tmp_path / "photo.jpg", tmp_path / "photo.png"
+    photo.save(jpeg, quality=90)
+    photo.save(png)
+
+    sizes = []
+    to_array = mnist_helpers._pil_to_array
+    monkeypatch.setattr(mnist_helpers, "_pil_to_array", lambda image: sizes.append(image.size) or to_array(image))
+    decoded = mnist_helpers._open_image(jpeg)
+    assert max(decoded.size) <= 2 * mnist_helpers.EARLY_SIZE, "a big JPEG is decoded at a reduced size"
+
+    # the result equals, closely, preparing a copy downscaled beforehand with a good filter
+    reference = prepare_digit(photo.resize((768, 1024), Image.Resampling.LANCZOS))
+    for source in (jpeg, png, photo):
+        sizes.clear()
+        prepared = prepare_digit(source)
+        assert sizes and max(max(size) for size in sizes) <= mnist_helpers.EARLY_SIZE, sizes
+        assert np.abs(prepared - reference).mean() < 0.01, source
+
+
+def test_a_large_numpy_array_is_shrunk_first_and_agrees_with_the_image():
+    photo = paper_photo((1512, 2016), shadow="bottom")
+    from_array = prepare_digit(np.asarray(photo))
+    assert np.abs(from_array - prepare_digit(photo)).mean() < 0.01
+    assert np.abs(prepare_digit(np.asarray(photo) / 255.0) - from_array).mean() < 0.001

@@ -6,14 +6,22 @@ and placed on varied backgrounds. Several imitate a phone photo of paper: uneven
 sensor noise, a slight blur and JPEG compression. The images vary in size, stroke width,
 polarity, colour and position on purpose: they are what a class would bring.
 
+A thirteenth image, ``phone_photo_of_a_3.jpg``, stands in for a student's phone photo in
+notebook 09: a 12-megapixel portrait shot of a ballpoint 3 on a sheet lying on a desk (the desk
+shows at the left edge, the phone's shadow at the bottom right), stored the way phones store a
+portrait photo: the pixels sideways, plus an EXIF orientation tag (6) that tells viewers to turn
+them upright. It needs no fonts.
+
 Run from the repository root (the fonts are needed only to *make* the images):
 
     apt-get install fonts-dkg-handwriting fonts-breip fonts-femkeklaver fonts-comic-neue fonts-dancingscript
-    python tools/make_my_digits.py
+    python tools/make_my_digits.py                 # all thirteen
+    python tools/make_my_digits.py --phone-photo   # only phone_photo_of_a_3.jpg (no fonts needed)
 
 The output is deterministic for a given Pillow version and font files.
 """
 
+import argparse
 from pathlib import Path
 
 import numpy as np
@@ -140,5 +148,47 @@ def zero_in_marker():
     return image
 
 
+def phone_photo():
+    """A synthetic 12-megapixel phone photo of a ballpoint 3, stored sideways with EXIF orientation 6."""
+    photo_rng = np.random.default_rng(3)  # its own generator: the twelve images above stay as they are
+    width, height = 3024, 4032  # portrait, as the phone was held
+    # the smooth parts (sheet, desk, light, shadow) at a quarter of the size, then scaled up
+    small_w, small_h = width // 4, height // 4
+    ys, xs = np.mgrid[0:small_h, 0:small_w] / np.array([small_h, small_w])[:, None, None]
+    rgb = np.ones((small_h, small_w, 3)) * np.array([232, 228, 218], float)       # the sheet
+    rgb[xs < 0.13 + 0.02 * ys] = (92, 62, 40)                                       # the desk, left
+    light = 1.0 - 0.12 * xs - 0.08 * ys                                             # light from the top left
+    shadow = 1 - 0.45 * np.clip((ys - 0.62) / 0.38, 0, 1) ** 1.5 * np.clip((xs - 0.3) / 0.7, 0, 1)
+    rgb *= (light * shadow)[..., None]
+    image = Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8)).resize((width, height), Image.Resampling.BICUBIC)
+
+    draw = ImageDraw.Draw(image)  # a blue ballpoint 3, about 1,100 pixels tall
+    left, top, right, bottom = 1150, 1450, 1950, 2550
+    points = [(left + (x + photo_rng.normal(0, 0.012)) * (right - left),
+               top + (y + photo_rng.normal(0, 0.012)) * (bottom - top)) for x, y in PATHS["3"][0]]
+    pen = (30, 40, 110)
+    draw.line(points, fill=pen, width=30, joint="curve")
+    for x, y in (points[0], points[-1]):
+        draw.ellipse([x - 15, y - 15, x + 15, y + 15], fill=pen)
+
+    image = image.filter(ImageFilter.GaussianBlur(2.0))
+    noise = photo_rng.normal(0, 1.5, (height, width, 1)).astype(np.float32)
+    image = Image.fromarray(np.clip(np.asarray(image, dtype=np.float32) + noise, 0, 255).astype(np.uint8))
+
+    stored = image.transpose(Image.Transpose.ROTATE_90)  # the sensor's landscape pixels ...
+    exif = Image.Exif()
+    exif[0x0112] = 6  # ... and the tag "turn me 90 degrees clockwise to show me"
+    exif[0x0131] = "tools/make_my_digits.py (a synthetic photo, not taken with a camera)"  # Software
+    path = OUT / "phone_photo_of_a_3.jpg"
+    stored.save(path, quality=80, exif=exif)
+    print(f"{path.name}: stored {stored.size[0]}x{stored.size[1]}, shown {width}x{height}, "
+          f"{path.stat().st_size:,} bytes")
+
+
 if __name__ == "__main__":
-    make()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--phone-photo", action="store_true",
+                        help="make only phone_photo_of_a_3.jpg (needs no fonts)")
+    if not parser.parse_args().phone_photo:
+        make()
+    phone_photo()
