@@ -12,8 +12,8 @@ decides everything else, so the tests can do exactly what the pad does without a
   it with ``mnist_helpers.prepare_digit`` (as notebook 09 prepares photos) and asks the model;
 * ``read_image(model, image)`` and ``read_upload(model, name, content)`` do the same for a
   photo or an uploaded file;
-* ``DigitPad(model)`` puts the pad, an upload button and the result side by side: the
-  28 x 28 image the model sees, the predicted digit and its ten probabilities.
+* ``DigitPad(model)`` puts the pad with an upload button below it, and the result beside
+  them: the 28 x 28 image the model sees, the predicted digit and its ten probabilities.
 
 Rules for drawings that are not a digit (a message instead of a guess):
 
@@ -42,7 +42,7 @@ from matplotlib.figure import Figure
 
 from mnist_helpers import plot_probabilities, prepare_digit
 
-PAD_SIZE = 280     # the canvas is PAD_SIZE x PAD_SIZE CSS pixels: ten pad pixels per MNIST pixel
+PAD_SIZE = 280     # the canvas is PAD_SIZE x PAD_SIZE CSS pixels: ten times MNIST's 28
 BRUSH = 20         # brush width in pad pixels; about MNIST's stroke width once a digit fills the pad
 BRUSH_RANGE = (4, 48)
 MIN_EXTENT = 0.2   # a drawing smaller than this share of the pad, both ways, is a dot or a dash
@@ -199,13 +199,14 @@ def read_upload(model, name, content, model_name="model"):
 def plot_reading(reading, title=None):
     """A figure of a ``Reading``: the 28 x 28 image the model saw and its ten probabilities.
 
-    Made with matplotlib's object interface, so it is never shown by accident; the pad
-    turns it into a PNG.
+    The image is drawn with ``cmap="gray_r"``, ink dark on light, like every MNIST image in
+    the notebooks (the stored values are MNIST's: 0 background, 1 ink). Made with
+    matplotlib's object interface, so it is never shown by accident; the pad turns it into a PNG.
     """
     figure = Figure(figsize=(6.6, 2.9), dpi=90)
     FigureCanvasAgg(figure)
     left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.6]})
-    left.imshow(reading.prepared, cmap="gray", vmin=0, vmax=1)
+    left.imshow(reading.prepared, cmap="gray_r", vmin=0, vmax=1)
     left.set_title("what the model sees", fontsize=12)
     left.set_xticks([0, 27])
     left.set_yticks([0, 27])
@@ -417,7 +418,7 @@ NO_FRONT_END = ("Drawing pad: it appears only in a live notebook with widgets "
 
 
 class DigitPad(ipywidgets.HBox):
-    """The drawing pad, an upload button and the model's answer, side by side.
+    """The drawing pad with an upload button below it, and the model's answer beside them.
 
     ``DigitPad(model, model_name="convnet")``. Draw on the pad or upload a photo: the result
     area shows the answer (``.result``, an HTML line) and a picture of the 28 x 28 image the
