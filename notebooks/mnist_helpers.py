@@ -212,7 +212,7 @@ def show_digits(images, labels=None, predictions=None, confidences=None, ncols=1
             text = f"true {labels[index]}\npred {predictions[index]}"
             if confidences is not None:
                 text += f" ({confidences[index]:.0%})"
-            ax.set_title(text, color="black" if correct else "red", fontsize=10)
+            ax.set_title(text, color="black" if correct else "red", fontsize=12)
         elif labels is not None:
             ax.set_title(str(labels[index]), fontsize=12)
     if title:
