@@ -81,16 +81,20 @@ def recipe_convnet(keras):
     )
 
 
-def recipe_optimizer(keras, epochs=EPOCHS, batch_size=BATCH_SIZE):
-    """Adam with a linear warm-up over the first epoch to 0.005, then a cosine decay to zero."""
+def recipe_schedule(keras, epochs=EPOCHS, batch_size=BATCH_SIZE):
+    """The learning rate: a linear warm-up over the first epoch to 0.005, then a cosine decay to zero."""
     steps_per_epoch = -(-60000 // batch_size)  # 469: the last batch is partial
-    schedule = keras.optimizers.schedules.CosineDecay(
+    return keras.optimizers.schedules.CosineDecay(
         initial_learning_rate=0.0005,
         warmup_target=0.005,
         warmup_steps=steps_per_epoch,
         decay_steps=(epochs - 1) * steps_per_epoch,
     )
-    return keras.optimizers.Adam(schedule)
+
+
+def recipe_optimizer(keras, epochs=EPOCHS, batch_size=BATCH_SIZE):
+    """Adam with the recipe's learning-rate schedule."""
+    return keras.optimizers.Adam(recipe_schedule(keras, epochs, batch_size))
 
 
 def start_tensorflow(seed=0):
@@ -165,6 +169,7 @@ def score(paths):
 def _score_here(paths):
     keras, _ = start_tensorflow()
     import numpy as np
+
     from mnist_helpers import load_mnist
 
     _, (test_images, test_labels) = load_mnist()
