@@ -113,12 +113,12 @@ def run_one(step, seed, output):
         train_inputs = train_models.float_inputs(tf, train_images)
         test_inputs = test_images.reshape((10000, 28, 28, 1)).astype("float32") / 255
     model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     model.fit(train_inputs, train_labels, epochs=epochs, batch_size=train_models.BATCH_SIZE, verbose=0)
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     predictions = model.predict(test_inputs, verbose=0, batch_size=1000).argmax(axis=1)
     errors = int((predictions != test_labels).sum())
-    result = {"step": step, "seed": seed, "seconds": seconds, "errors": errors,
+    result = {"step": step, "seed": seed, "seconds": seconds, "cpu_seconds": cpu_seconds, "errors": errors,
               "accuracy": 1 - errors / len(test_labels), "parameters": model.count_params(),
               "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS")}
     Path(output).write_text(json.dumps(result))
@@ -143,19 +143,22 @@ def report(results, seeds):
         f"Measured {datetime.date.today().isoformat()} by `tools/measure_improvements.py` on "
         f"{platform.machine()} ({_cpu_name()}), {os.cpu_count()} CPUs, seeds {', '.join(map(str, seeds))}.",
         "",
-        "| step | parameters | test accuracy | errors / 10,000 | median errors | training time (s) |",
-        "|---|---|---|---|---|---|",
+        "| step | parameters | test accuracy | errors / 10,000 | median errors | training time (s) | CPU time (s) |",
+        "|---|---|---|---|---|---|---|",
     ]
     for step, label in STEPS.items():
         runs = [r for r in results if r["step"] == step]
         if not runs:
             continue
+        cpu = [r["cpu_seconds"] for r in runs if "cpu_seconds" in r]
         lines.append(
             f"| {label} | {runs[0]['parameters']:,} | {_range([r['accuracy'] for r in runs], lambda v: f'{v:.2%}')} "
             f"| {_range([r['errors'] for r in runs], str)} | {statistics.median(r['errors'] for r in runs):g} "
-            f"| {_range([r['seconds'] for r in runs], lambda v: f'{v:.0f}')} |")
+            f"| {_range([r['seconds'] for r in runs], lambda v: f'{v:.0f}')} "
+            f"| {_range(cpu, lambda v: f'{v:.0f}') if cpu else '–'} |")
     lines += ["", "Runs (step, seed, errors, seconds):", ""]
-    lines += [f"- {r['step']} seed {r['seed']}: {r['errors']} errors, {r['seconds']:.0f} s" for r in results]
+    lines += [f"- {r['step']} seed {r['seed']}: {r['errors']} errors, {r['seconds']:.0f} s"
+              + (f" ({r['cpu_seconds']:.0f} s of CPU time)" if "cpu_seconds" in r else "") for r in results]
     return "\n".join(lines) + "\n"
 
 
@@ -176,6 +179,8 @@ def main(argv=None):
     parser.add_argument("--scratch", type=Path, default=ROOT / "artifacts" / "improvements")
     parser.add_argument("--reuse", action="store_true", help="keep the runs already in --scratch")
     parser.add_argument("--output", type=Path, help="also write the report to this Markdown file")
+    parser.add_argument("--report-only", action="store_true",
+                        help="run nothing: report every run already in --scratch")
     parser.add_argument("--run-one", nargs=3, metavar=("STEP", "SEED", "OUTPUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.run_one:
@@ -187,7 +192,12 @@ def main(argv=None):
         parser.error(f"unknown step(s) {', '.join(unknown)}: choose from {', '.join(STEPS)}")
     args.scratch.mkdir(parents=True, exist_ok=True)
     results = []
-    for seed in args.seeds:
+    if args.report_only:
+        found = [json.loads(path.read_text()) for path in args.scratch.glob("*.json")]
+        order = list(STEPS)
+        results = sorted(found, key=lambda r: (r["seed"], order.index(r["step"])))
+        args.seeds = sorted({r["seed"] for r in results})
+    for seed in [] if args.report_only else args.seeds:
         for step in args.steps or STEPS:
             results.append(launch(step, seed, args.scratch, args.reuse))
             r = results[-1]
