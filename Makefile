@@ -32,7 +32,7 @@ test-portable: setup-dev
 test-course: setup-dev
 	$(BIN)/python -m pytest -m course tests/test_course_e2e.py
 
-# Retrain both shipped models (dense: notebook 06; convnet: the full recipe of notebook 08) into a
+# Retrain both shipped models (dense: notebook 05; convnet: the full recipe of notebook 08) into a
 # temporary folder and check the test accuracy README.md states; models/ is not touched. About
 # 4 minutes on 2 cores. `python tools/train_models.py` (no --check) overwrites models/ instead.
 reproduce-models: setup-dev

@@ -6,8 +6,9 @@
 
 The two shipped models:
 
-    models/dense.keras    the reference Dense(512) network: notebook 06 is executed in a fresh
-                          kernel, exactly as a student runs it, and its variable `model` is saved.
+    models/dense.keras    the reference Dense(512) network: notebook 05 (training) is executed in
+                          a fresh kernel, exactly as a student runs it, and its variable `model`
+                          (the 5-epoch reference run) is saved. Notebook 06 evaluates this file.
     models/convnet.keras  the full-recipe convnet that notebook 08 loads and explains: the layers
                           of `recipe_convnet()` below (augmentation, batch normalisation, dropout),
                           Adam with a one-epoch warm-up and a cosine decay, 10 epochs of batch
@@ -141,11 +142,11 @@ def train_recipe_convnet(output, seed=0):
 # ---------------------------------------------------------------------------
 
 def train_dense(output):
-    """Run notebook 06 in a fresh kernel and save the network it trained (variable `model`)."""
+    """Run notebook 05 in a fresh kernel and save the network it trained (variable `model`)."""
     import nbformat
     from nbclient import NotebookClient
 
-    notebook = nbformat.read(NOTEBOOKS / "06_evaluation.ipynb", as_version=4)
+    notebook = nbformat.read(NOTEBOOKS / "05_training.ipynb", as_version=4)
     notebook.cells.append(nbformat.v4.new_code_cell(SAVE.format(variable="model", path=str(output))))
     client = NotebookClient(notebook, timeout=900, kernel_name="python3",
                             resources={"metadata": {"path": str(NOTEBOOKS)}})
@@ -197,7 +198,7 @@ def build(folder):
     start = time.perf_counter()
     train_dense(folder / "dense.keras")
     seconds["dense.keras"] = time.perf_counter() - start
-    print(f"dense.keras: notebook 06 ran and saved it in {seconds['dense.keras']:.0f} s", flush=True)
+    print(f"dense.keras: notebook 05 ran and saved it in {seconds['dense.keras']:.0f} s", flush=True)
     start = time.perf_counter()
     fit_seconds = train_convnet(folder / "convnet.keras")
     seconds["convnet.keras"] = time.perf_counter() - start
