@@ -28,7 +28,7 @@ test-portable: setup-dev
 		$(BIN)/python -m pytest $$(ls notebooks/[0-9][0-9]_*.ipynb | sort -r) tests
 
 # One student through the whole course in JupyterLab (headless Chromium), the server and its
-# kernels in a 2 GB memory cgroup as on Binder: about 12 minutes. Linux, root, /usr/bin/chromium.
+# kernels in a 2 GB memory cgroup as on Binder: about 6 minutes. Linux, root, /usr/bin/chromium.
 test-course: setup-dev
 	$(BIN)/python -m pytest -m course tests/test_course_e2e.py
 

@@ -19,9 +19,9 @@ notebook's own "Next" link at the end, run that one, and so on to the last noteb
 
 Both write the cgroup's peak memory (``memory.max_usage_in_bytes``: the server and its kernels,
 page cache charged to them included), per notebook and overall, to artifacts/course-memory.md
-and print it. On 2 busy cores the student who closes each notebook takes about 12 minutes
-(notebook 07 trains a convnet for 4-8 of them); the student who closes nothing stops when a
-kernel is killed (in 05, about a minute in, when this was written).
+and print it. On 2 cores the student who closes each notebook takes about 4 minutes of running
+cells (6 in all, with the browser); the student who closes nothing stops when a kernel is killed
+(in 06, when this was written).
 
 For debugging, ``MNIST_COURSE_LAST=03`` ends the course after notebook 03 (any two-digit
 number), so a run does not wait for 07:
@@ -46,7 +46,7 @@ from _require import require
 
 CGROUP_ROOT = Path("/sys/fs/cgroup/memory")
 LIMIT_BYTES = 2 * 2**30  # Binder kills a session above 2 GB
-NOTEBOOK_TIMEOUT_S = 20 * 60  # 07 trains for 4-8 minutes on 2 busy cores
+NOTEBOOK_TIMEOUT_S = 20 * 60  # generous: 05 and 07 train for under a minute each on 2 quiet cores
 MB = 2**20
 
 COURSE = sorted(path.name for path in (lab.ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
