@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 import train_models  # noqa: E402
+from measure_spread import cpu_name  # noqa: E402
 
 STEPS = {
     "dense": "Dense(512) network of notebooks 04-06",
@@ -141,7 +142,7 @@ def _range(values, fmt):
 def report(results, seeds):
     lines = [
         f"Measured {datetime.date.today().isoformat()} by `tools/measure_improvements.py` on "
-        f"{platform.machine()} ({_cpu_name()}), {os.cpu_count()} CPUs, seeds {', '.join(map(str, seeds))}.",
+        f"{platform.machine()} ({cpu_name()}), {os.cpu_count()} CPUs, seeds {', '.join(map(str, seeds))}.",
         "",
         "| step | parameters | test accuracy | errors / 10,000 | median errors | training time (s) | CPU time (s) |",
         "|---|---|---|---|---|---|---|",
@@ -160,16 +161,6 @@ def report(results, seeds):
     lines += [f"- {r['step']} seed {r['seed']}: {r['errors']} errors, {r['seconds']:.0f} s"
               + (f" ({r['cpu_seconds']:.0f} s of CPU time)" if "cpu_seconds" in r else "") for r in results]
     return "\n".join(lines) + "\n"
-
-
-def _cpu_name():
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def main(argv=None):

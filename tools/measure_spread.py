@@ -207,7 +207,7 @@ def main(argv=None):
     sanitize = sanitizer()
     header = [
         f"Measured {time.strftime('%Y-%m-%d')} by `tools/measure_spread.py` on {platform.machine()} "
-        f"({_cpu_name()}), {os.cpu_count()} CPUs.",
+        f"({cpu_name()}), {os.cpu_count()} CPUs.",
         "",
         "Per number that varied: the stored value; its range over the settings at seed 0 (what a",
         "reader runs on another computer) and the largest deviation from the stored value there;",
@@ -255,7 +255,8 @@ def main(argv=None):
     return 0
 
 
-def _cpu_name():
+def cpu_name():
+    """The processor's model name (Linux: /proc/cpuinfo), for the reports' headers."""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
