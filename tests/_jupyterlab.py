@@ -11,6 +11,8 @@ Everything happens in a scratch folder, so the repository is never modified:
 * ``jupyterlab_server`` starts JupyterLab on 127.0.0.1 with a random port and token and the
   course's settings (the repository's ``binder/overrides.json``: closing a notebook's tab
   shuts its kernel down), and stops it afterwards.
+* ``serve_notebooks`` does both for one test: skip without a browser, copy the notebooks,
+  serve the folder.
 * ``chromium_page`` opens a page in Debian's /usr/bin/chromium, driven by Playwright.
 * ``open_notebook``, ``run_all_cells`` and ``wait_until_all_cells_ran`` do what a student does.
 """
@@ -126,6 +128,15 @@ class JupyterLab:
 
     def log(self):
         return self.log_path.read_text(errors="replace")
+
+
+@contextlib.contextmanager
+def serve_notebooks(folder, notebooks):
+    """Skip without a browser; else copy ``notebooks`` into ``folder`` and serve it with JupyterLab."""
+    require_browser()
+    make_scratch_folder(folder, notebooks)
+    with jupyterlab_server(folder) as server:
+        yield server
 
 
 @contextlib.contextmanager

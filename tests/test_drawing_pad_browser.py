@@ -33,9 +33,7 @@ DARK_PIXELS_JS = """(canvas) => {
 @pytest.fixture
 def jupyterlab(tmp_path):
     """A JupyterLab server on a random port with a random token, serving a scratch copy of notebook 10."""
-    lab.require_browser()
-    lab.make_scratch_folder(tmp_path, [NOTEBOOK])
-    with lab.jupyterlab_server(tmp_path) as server:
+    with lab.serve_notebooks(tmp_path, [NOTEBOOK]) as server:
         yield server
 
 

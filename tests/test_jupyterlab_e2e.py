@@ -23,9 +23,7 @@ NOTEBOOK = os.environ.get("MNIST_E2E_NOTEBOOK", "04_the_model.ipynb")
 @pytest.fixture
 def jupyterlab(tmp_path):
     """A JupyterLab server on a random port with a random token, serving a scratch copy."""
-    lab.require_browser()
-    lab.make_scratch_folder(tmp_path, [NOTEBOOK])
-    with lab.jupyterlab_server(tmp_path) as server:
+    with lab.serve_notebooks(tmp_path, [NOTEBOOK]) as server:
         yield server
 
 
