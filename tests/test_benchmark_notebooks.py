@@ -45,3 +45,13 @@ def test_environment_folders_hold_the_kernels_packages():
     folders = [Path(folder) for folder in benchmark_notebooks.environment_folders()]
     assert folders and all(folder.is_dir() for folder in folders)
     assert any((folder / "nbclient").is_dir() for folder in folders)
+
+
+def test_ci_holds_every_notebook_to_the_default_one_gigabyte_budget():
+    root = Path(__file__).resolve().parent.parent
+    source = (root / "tools" / "benchmark_notebooks.py").read_text()
+    assert 'add_argument("--max-memory-mb", type=float, default=1024.0,' in source
+    ci_lines = [line for line in (root / ".ci" / "run").read_text().splitlines()
+                if "benchmark_notebooks.py" in line and not line.lstrip().startswith("#")]
+    assert len(ci_lines) == 1, ci_lines
+    assert "--max-memory-mb" not in ci_lines[0] and "--as-installed" not in ci_lines[0], ci_lines[0]
