@@ -11,14 +11,16 @@ high-water mark (VmHWM in /proc on Linux; psutil's sampled maximum elsewhere), r
 before the kernel shuts down. MB and GB here are 2**20 and 2**30 bytes, as Jupyter's memory
 indicator shows them.
 
-Resident memory also counts the pages of library code (TensorFlow's take 1.3 GB on disk) that
-the kernel has mapped in, and how many that is depends on the page cache: in an environment
-installed minutes ago, whose files were just written and sit whole in memory, the same kernel
-maps about 0.1 GB more (TensorFlow's resident library pages: 403 instead of 310 MB; measured
-on Linux 6.18), until the files are read from disk again. So that a fresh clone and a
-long-used checkout measure the same, each notebook starts with the environment's files
-dropped from the page cache (`posix_fadvise` DONTNEED; no root needed), as after a reboot.
-`--as-installed` skips that and measures whatever state the page cache is in.
+Resident memory also counts the pages of library code (TensorFlow's libraries take 1.3 GB on
+disk) that the kernel has in memory, and how many that is depends on the state of the page
+cache: just after `make setup-dev`, the same kernel has about 0.1 GB more resident
+(TensorFlow's library pages: 403 instead of 310 MB, on Linux 6.18), and that lasts until the
+files are dropped from the page cache. Reading every file back into the cache gave only about
+30 MB more, and rewriting them about 35 MB, so why a fresh install differs is not pinned down.
+So that every checkout measures the same, each notebook starts with the files of the
+benchmark's own Python environment (the one the `python3` kernel runs in) dropped from the
+page cache (`posix_fadvise` DONTNEED; no root needed). Python itself and the system libraries
+are left alone. `--keep-page-cache` skips the drop and measures whatever state the cache is in.
 
 The exit status is 1 if any kernel's peak exceeds the budget, by default 1,024 MB (1.0 GB: the
 memory mybinder.org guarantees each user). Timings are a measurement, not a test: they depend on
@@ -73,7 +75,7 @@ class MemorySampler(threading.Thread):
 
 
 def drop_from_page_cache(folders):
-    """Ask the OS to drop these folders' files from its page cache; return how many files.
+    """Ask the OS to drop these folders' files from its page cache; return how many it asked about.
 
     Only clean pages that no running process has mapped are dropped, so this never changes what
     a program computes, only how much of a library the next process finds in memory (see the
@@ -102,7 +104,7 @@ def drop_from_page_cache(folders):
 
 
 def environment_folders():
-    """Where the kernel's Python packages live (the venv's site-packages)."""
+    """This Python's site-packages: the kernel's too, as the `python3` kernel runs this Python."""
     paths = sysconfig.get_paths()
     return sorted({paths["purelib"], paths["platlib"]})
 
@@ -144,7 +146,7 @@ def main(argv=None):
                         help="fail if a kernel's peak memory exceeds this (default: 1024, i.e. 1.0 GB)")
     parser.add_argument("--output", type=Path, help="also write the table to this Markdown file")
     parser.add_argument("--update-readme", action="store_true", help="write the figures into README.md")
-    parser.add_argument("--as-installed", action="store_true",
+    parser.add_argument("--keep-page-cache", action="store_true",
                         help="do not drop the environment's files from the page cache first")
     args = parser.parse_args(argv)
 
@@ -153,10 +155,10 @@ def main(argv=None):
 
     results, lines = {}, ["| notebook | wall time | kernel peak memory |", "|---|---|---|"]
     print(f"{psutil.cpu_count()} CPUs, {psutil.virtual_memory().total / 2**30:.0f} GB memory", flush=True)
-    if args.as_installed:
-        print("page cache left as it is (--as-installed)", flush=True)
+    if args.keep_page_cache:
+        print("page cache left as it is (--keep-page-cache)", flush=True)
     for path in paths:
-        if not args.as_installed:
+        if not args.keep_page_cache:
             drop_from_page_cache(environment_folders())
         seconds, peak = measure(path)
         results[path.name] = (seconds, peak)
