@@ -40,7 +40,7 @@ import traitlets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from mnist_helpers import plot_probabilities, prepare_digit
+from mnist_helpers import model_probabilities, plot_probabilities, prepare_digit
 
 PAD_SIZE = 280     # the canvas is PAD_SIZE x PAD_SIZE CSS pixels: ten times MNIST's 28
 BRUSH = 20         # brush width in pad pixels; about MNIST's stroke width once a digit fills the pad
@@ -140,11 +140,10 @@ class Reading:
 def classify(model, prepared, model_name="model"):
     """Ask ``model`` about one prepared 28 x 28 image; returns a ``Reading``.
 
-    The image is reshaped to the model's input, flat (784,) or (28, 28, 1), as
-    ``mnist_helpers.predict_digit`` does.
+    The image is reshaped to the model's input, flat (784,) or (28, 28, 1), by
+    ``mnist_helpers.model_probabilities``, as ``predict_digit`` does.
     """
-    batch = np.asarray(prepared, dtype=np.float32).reshape((1,) + tuple(model.input_shape[1:]))
-    probabilities = np.asarray(model.predict(batch, verbose=0))[0]
+    probabilities = model_probabilities(model, prepared)
     digit = int(np.argmax(probabilities))
     top = float(probabilities[digit])
     if top >= UNSURE:

@@ -8,7 +8,7 @@ show the code that matters:
   exactly as ``keras.datasets.mnist.load_data()`` returns it.
 * Plotting helpers: a grid of digits, training curves, a confusion matrix and a
   probability bar chart, all titled and labelled.
-* ``prepare_digit()`` and ``predict_digit()``: turn any image of one
+* ``prepare_digit()``, ``predict_digit()`` and ``model_probabilities()``: turn any image of one
   handwritten digit into MNIST's 28x28 format and ask a model what it is.
 * ``quiet_stderr()``: hide the one-line notice TensorFlow prints when its
   faster oneDNN kernels are switched on (notebook 07).
@@ -345,10 +345,17 @@ def predict_digit(model, image):
     (784,) or not (28, 28) or (28, 28, 1): the prepared image is reshaped to
     the model's input shape. ``probabilities`` is a numpy array of ten values.
     """
-    prepared = prepare_digit(image)
-    batch = prepared.reshape((1,) + tuple(model.input_shape[1:]))
-    probabilities = np.asarray(model.predict(batch, verbose=0))[0]
+    probabilities = model_probabilities(model, prepare_digit(image))
     return int(np.argmax(probabilities)), probabilities
+
+
+def model_probabilities(model, prepared):
+    """The ten probabilities ``model`` gives one prepared 28x28 image (a batch of one).
+
+    The image is reshaped to the model's input shape, flat (784,) or (28, 28) or (28, 28, 1).
+    """
+    batch = np.asarray(prepared, dtype=np.float32).reshape((1,) + tuple(model.input_shape[1:]))
+    return np.asarray(model.predict(batch, verbose=0))[0]
 
 
 def to_grey(image):
@@ -472,8 +479,7 @@ def _open_image(source):
     try:
         with Image.open(path) as opened:
             if max(opened.size) > EARLY_SIZE:  # decode JPEGs at 1/2, 1/4 or 1/8 size (others ignore this)
-                scale = EARLY_SIZE / max(opened.size)
-                opened.draft(None, (round(opened.width * scale), round(opened.height * scale)))
+                opened.draft(None, _size_for_long_side(opened.size, EARLY_SIZE))
             opened.load()
             return opened.copy()
     except (UnidentifiedImageError, OSError, SyntaxError) as error:
@@ -494,9 +500,8 @@ def _upright_and_small(image):
     if image.mode not in ("L", "RGB", "RGBA"):
         image = image.convert(_pil_mode(image))
     if max(image.size) > EARLY_SIZE:
-        scale = EARLY_SIZE / max(image.size)
-        size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-        image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+        image = image.resize(_size_for_long_side(image.size, EARLY_SIZE), Image.Resampling.LANCZOS,
+                             reducing_gap=2.0)
     return ImageOps.exif_transpose(image)
 
 
@@ -543,6 +548,13 @@ def _shrink_array(array, long_side):
     return np.stack(channels, axis=-1)
 
 
+def _size_for_long_side(size, long_side):
+    """(width, height) scaled so the longer side is ``long_side`` pixels, keeping the aspect ratio."""
+    width, height = size
+    scale = long_side / max(width, height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
 def _resize_long_side(array, long_side, resample, reducing_gap=None):
     """Resize a 2-D float array so its longer side is ``long_side`` pixels, keeping the aspect ratio.
 
@@ -551,9 +563,7 @@ def _resize_long_side(array, long_side, resample, reducing_gap=None):
     """
     from PIL import Image
 
-    height, width = array.shape
-    scale = long_side / max(height, width)
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    size = _size_for_long_side(array.shape[::-1], long_side)
     resized = Image.fromarray(array.astype(np.float32)).resize(size, resample, reducing_gap=reducing_gap)
     return np.asarray(resized, dtype=np.float64)
 

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 import mnist_helpers
-from mnist_helpers import load_mnist, predict_digit, prepare_digit
+from mnist_helpers import load_mnist, model_probabilities, predict_digit, prepare_digit
 
 ROOT = Path(__file__).resolve().parent.parent
 THREE = ROOT / "data" / "my_digits" / "3_black_pen_on_white.png"
@@ -133,6 +133,20 @@ def test_predict_digit_works_with_flat_and_image_models():
         digit, probabilities = predict_digit(model, draw_digit())
         assert digit == 7 and probabilities.shape == (10,)
         assert model.seen == (1,) + shape[1:]
+
+
+def test_model_probabilities_gives_the_model_a_float32_batch_of_one():
+    class FakeModel:
+        input_shape = (None, 784)
+
+        def predict(self, batch, verbose=0):
+            self.seen = (batch.shape, batch.dtype)
+            return np.eye(10)[[3]]
+
+    model = FakeModel()
+    probabilities = model_probabilities(model, np.zeros((28, 28)))  # float64, as a student might pass
+    assert model.seen == ((1, 784), np.float32)
+    assert probabilities.shape == (10,) and probabilities.argmax() == 3
 
 
 # --- bad input -----------------------------------------------------------------
