@@ -5,7 +5,7 @@ drawing pad) and tests/test_course_e2e.py (the whole course under a 2 GB memory 
 Everything happens in a scratch folder, so the repository is never modified:
 
 * ``make_scratch_folder`` puts cleared copies of notebooks into ``<folder>/notebooks`` and
-  links the helper modules (``mnist_helpers.py``, ``drawing_pad.py``), ``data`` and
+  links the helpers (the ``mnist_helpers`` package, ``drawing_pad.py``), ``data`` and
   ``models``, so every path and import a notebook uses (``../data``, ``../models``, the
   loader's own ``data/``) resolves as in the repository.
 * ``jupyterlab_server`` starts JupyterLab on 127.0.0.1 with a random port and token and the
@@ -87,10 +87,11 @@ def make_scratch_folder(folder, notebooks):
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
         nbformat.write(notebook, folder / "notebooks" / name)
-    # links, so ../data and ../models work, the helper modules (mnist_helpers.py, drawing_pad.py)
-    # import, and the loader (which follows the link of mnist_helpers.py) finds data/
+    # links, so ../data and ../models work, the helpers (the mnist_helpers package, drawing_pad.py)
+    # import, and the loader (which follows the link of mnist_helpers/) finds data/
     for module in sorted((ROOT / "notebooks").glob("[!0-9]*.py")):  # not nbqa's temporary notebook copies
         (folder / "notebooks" / module.name).symlink_to(module)
+    (folder / "notebooks" / "mnist_helpers").symlink_to(ROOT / "notebooks" / "mnist_helpers")
     (folder / "data").symlink_to(ROOT / "data")
     (folder / "models").symlink_to(ROOT / "models")
 

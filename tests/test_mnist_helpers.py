@@ -1,7 +1,6 @@
-"""Unit tests for the data loader and plotting helpers in notebooks/mnist_helpers.py."""
+"""Unit tests for the data loader and plotting helpers in notebooks/mnist_helpers/."""
 
 import time
-import warnings
 
 import matplotlib
 import numpy as np
@@ -89,22 +88,18 @@ def test_missing_custom_file_says_how_to_restore(tmp_path):
         load_mnist(tmp_path / "absent.npz")
 
 
-def test_missing_bundled_file_falls_back_to_keras_and_explains(tmp_path, monkeypatch):
-    monkeypatch.setattr(mnist_helpers, "DATA_FILE", tmp_path / "absent.npz")
+def test_missing_bundled_file_never_downloads(tmp_path, monkeypatch):
+    """A missing data/mnist.npz is an error that says how to restore it, never a download."""
+    import socket
 
-    class FakeDatasets:
-        @staticmethod
-        def load_data():
-            raise OSError("network is unreachable")
+    def no_network(*args, **kwargs):
+        raise AssertionError("load_mnist() tried to open a network connection")
 
-    import keras
-
-    monkeypatch.setattr(keras.datasets, "mnist", FakeDatasets)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        with pytest.raises(FileNotFoundError, match="missing and downloading MNIST failed.*network"):
-            load_mnist()
-    assert "is missing" in str(caught[0].message)
+    monkeypatch.setattr(mnist_helpers.data, "DATA_FILE", tmp_path / "absent.npz")
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    with pytest.raises(FileNotFoundError, match=r"absent\.npz: no such file.*git checkout -- data/mnist\.npz"):
+        load_mnist()
 
 
 def test_corrupt_file(tmp_path):

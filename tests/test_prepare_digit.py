@@ -378,7 +378,7 @@ def test_a_table_edge_or_a_shadow_does_not_flip_the_polarity(table, shadow, mode
     ink = mnist_helpers.normalise_polarity(grey)
     stroke = grey < 0.1  # the black pen
     assert ink[stroke].mean() > 0.8, "the pen strokes must come out as ink (high values)"
-    paper = (grey > 0.75) & ~mnist_helpers._grow(stroke, 5)
+    paper = (grey > 0.75) & ~mnist_helpers.digits._grow(stroke, 5)
     assert ink[paper].mean() < 0.1, "the clean paper must come out as background (low values)"
     prepared = prepare_digit(photo)
     assert np.abs(prepared - prepare_digit(THREE)).mean() < 0.07, "the table and the shadow are removed"
@@ -394,17 +394,18 @@ def test_a_12_megapixel_photo_is_shrunk_before_any_per_pixel_work(tmp_path, monk
     photo.save(png)
 
     sizes = []
-    to_array = mnist_helpers._pil_to_array
-    monkeypatch.setattr(mnist_helpers, "_pil_to_array", lambda image: sizes.append(image.size) or to_array(image))
-    decoded = mnist_helpers._open_image(jpeg)
-    assert max(decoded.size) <= 2 * mnist_helpers.EARLY_SIZE, "a big JPEG is decoded at a reduced size"
+    to_array = mnist_helpers.images._pil_to_array
+    monkeypatch.setattr(mnist_helpers.images, "_pil_to_array",
+                        lambda image: sizes.append(image.size) or to_array(image))
+    decoded = mnist_helpers.images._open_image(jpeg)
+    assert max(decoded.size) <= 2 * mnist_helpers.images.EARLY_SIZE, "a big JPEG is decoded at a reduced size"
 
     # the result equals, closely, preparing a copy downscaled beforehand with a good filter
     reference = prepare_digit(photo.resize((768, 1024), Image.Resampling.LANCZOS))
     for source in (jpeg, png, photo):
         sizes.clear()
         prepared = prepare_digit(source)
-        assert sizes and max(max(size) for size in sizes) <= mnist_helpers.EARLY_SIZE, sizes
+        assert sizes and max(max(size) for size in sizes) <= mnist_helpers.images.EARLY_SIZE, sizes
         assert np.abs(prepared - reference).mean() < 0.01, source
 
 

@@ -1,0 +1,222 @@
+"""Your own digits: turn a picture of one handwritten digit into MNIST's 28x28 format, and ask
+a model what it is. The steps follow how MNIST itself was made (see ``prepare_digit``).
+
+Tested by ``tests/test_prepare_digit.py``.
+"""
+
+import numpy as np
+
+from .images import _resize_long_side, to_grey
+
+BOX = 20             # MNIST scales each digit to fit a 20x20 box ...
+FRAME = 28           # ... and centres it by centre of mass in a 28x28 frame
+MNIST_STROKE = 2.0   # typical stroke width of an MNIST digit, in pixels of the 20x20 box
+
+
+def prepare_digit(image):
+    """Turn an image of one handwritten digit into MNIST's format.
+
+    Accepts a file path (PNG, JPEG, HEIC, anything Pillow opens), the bytes of such a file or
+    an open binary file (for example from an upload widget), a Pillow image, or a numpy array of
+    shape (h, w), (h, w, 3) or (h, w, 4) with uint8 values 0-255 or float values in [0, 1].
+    Returns a float32 array of shape (28, 28) with values in [0, 1], as MNIST stores digits:
+    0 is background, 1 is ink.
+
+    The steps follow how MNIST itself was made:
+
+    1. turn a photo upright by its EXIF orientation tag, shrink it (at most 1,024 pixels as it
+       is opened, then 256), and make it greyscale (a transparent background counts as
+       background);
+    2. detect the polarity from the background's brightness (the border's, or the whole
+       picture's median when a table edge or a shadow shows at the border) and turn the values
+       into ink: 0 for the background, 1 for the strongest ink;
+    3. separate ink from background with Otsu's threshold, which adapts to each image; drop ink
+       regions that touch the picture's edge (a table, a shadow) when the digit is elsewhere, and
+       specks much smaller than the digit's main strokes;
+    4. crop to the digit and thicken strokes that would be thinner than MNIST's once scaled;
+    5. scale so the digit fits a 20x20 box, keeping its aspect ratio;
+    6. place it in a 28x28 frame with its centre of mass at the centre.
+
+    Raises ``FileNotFoundError`` for a path that does not exist, ``IsADirectoryError`` for a
+    folder, ``TypeError`` for an unsupported input type, and ``ValueError`` for a file that is
+    empty or not an image (or a HEIC photo without pillow-heif), an empty image, NaN values,
+    wrong dimensions, a blank image (no ink) or one that is mostly ink. Each message says what
+    to do.
+    """
+    grey = to_grey(image)
+    ink = normalise_polarity(grey)
+    ink = remove_background(ink)
+    digit = crop_and_thicken(ink)
+    return fit_in_frame(digit)
+
+
+def predict_digit(model, image):
+    """Prepare ``image`` and return ``(digit, probabilities)`` from ``model``.
+
+    Works with any Keras model whose input is one MNIST image, flattened
+    (784,) or not (28, 28) or (28, 28, 1): the prepared image is reshaped to
+    the model's input shape. ``probabilities`` is a numpy array of ten values.
+    """
+    probabilities = model_probabilities(model, prepare_digit(image))
+    return int(np.argmax(probabilities)), probabilities
+
+
+def model_probabilities(model, prepared):
+    """The ten probabilities ``model`` gives one prepared 28x28 image (a batch of one).
+
+    The image is reshaped to the model's input shape, flat (784,) or (28, 28) or (28, 28, 1).
+    """
+    batch = np.asarray(prepared, dtype=np.float32).reshape((1,) + tuple(model.input_shape[1:]))
+    return np.asarray(model.predict(batch, verbose=0))[0]
+
+
+def normalise_polarity(grey):
+    """Turn brightness (1 = white) into ink (1 = ink, 0 = background), stretched to [0, 1].
+
+    Dark ink on light paper is inverted; light chalk on a dark board is not.
+
+    The background's brightness is read from the picture's border when the border is plain (a
+    sheet fills the picture). When it is not, because a table edge or a shadow shows there as in
+    many photos, it is the median of the whole picture instead: a digit covers well under half.
+    """
+    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    background = np.median(border)
+    if np.mean(np.abs(border - background) < 0.1) < 0.9:  # not a plain border
+        background = np.median(grey)
+    # Ink is whatever stands out most from the background, darker or brighter. The extreme
+    # 0.05 % of pixels are ignored, so a few noisy pixels cannot decide; a digit covers more.
+    darker = background - np.percentile(grey, 0.05)
+    brighter = np.percentile(grey, 99.95) - background
+    if darker > brighter:  # dark ink on light paper: invert
+        grey = 1.0 - grey
+        background = 1.0 - background
+    ink = np.percentile(grey, 99.95)
+    if ink - background < 0.15:
+        raise ValueError(
+            "image looks blank: no ink stands out from the background "
+            f"(contrast {ink - background:.2f} on a 0-1 scale); is the digit there and dark or bright enough?"
+        )
+    return np.clip((grey - background) / (ink - background), 0.0, 1.0)
+
+
+def _otsu_threshold(values):
+    """Otsu's method: the threshold that best splits values in [0, 1] into two groups."""
+    counts, edges = np.histogram(values, bins=64, range=(0.0, 1.0))
+    centres = (edges[:-1] + edges[1:]) / 2
+    weight_low = np.cumsum(counts)
+    weight_high = weight_low[-1] - weight_low
+    mass_low = np.cumsum(counts * centres)
+    mean_low = mass_low / np.maximum(weight_low, 1)
+    mean_high = (mass_low[-1] - mass_low) / np.maximum(weight_high, 1)
+    between = weight_low * weight_high * (mean_low - mean_high) ** 2
+    return edges[1:][int(np.argmax(between))]
+
+
+def remove_background(ink):
+    """Zero everything that is not part of the digit's strokes.
+
+    Otsu's threshold splits the pixels into ink and background. Of the ink regions, those that
+    touch the edge of the picture are dropped when any other region is left: in a photo they are
+    a table, a shadow or the edge of the sheet, not the digit. Specks much smaller than the
+    digit's main strokes are dropped too.
+    """
+    threshold = _otsu_threshold(ink.ravel())
+    labels, sizes = _label_regions(ink > threshold)
+    at_edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    inside = sizes.copy()
+    inside[at_edge] = 0
+    if inside.max() > 0:
+        sizes = inside
+    keep = sizes >= 0.1 * sizes.max()
+    keep[0] = False
+    mask = keep[labels]
+    fraction = mask.mean()
+    if fraction > 0.5:
+        raise ValueError(
+            f"ink covers {fraction:.0%} of the image; expected one digit on a plain background. "
+            "Crop the image to a single digit with some empty margin."
+        )
+    mask = _grow(mask, 2)  # keep the soft, anti-aliased edges of the strokes
+    return np.where(mask, ink, 0.0)
+
+
+def _grow(mask, steps):
+    """Widen a boolean mask by ``steps`` pixels in every direction."""
+    for _ in range(steps):
+        padded = np.pad(mask, 1)
+        mask = (padded[1:-1, 1:-1] | padded[:-2, 1:-1] | padded[2:, 1:-1]
+                | padded[1:-1, :-2] | padded[1:-1, 2:])
+    return mask
+
+
+def _label_regions(mask):
+    """Number the connected regions of a boolean mask (8-neighbours): ``(labels, sizes)``.
+
+    ``labels`` has the mask's shape, 0 outside the mask and 1, 2, ... for the regions;
+    ``sizes[k]`` is the number of pixels of region k (``sizes[0]`` is 0).
+    """
+    labels = np.zeros(mask.shape, dtype=np.int32)
+    sizes = [0]
+    height, width = mask.shape
+    for start in zip(*np.nonzero(mask)):
+        if labels[start]:
+            continue
+        label = len(sizes)
+        labels[start] = label
+        stack, size = [start], 0
+        while stack:
+            y, x = stack.pop()
+            size += 1
+            for ny in (y - 1, y, y + 1):
+                for nx in (x - 1, x, x + 1):
+                    if 0 <= ny < height and 0 <= nx < width and mask[ny, nx] and not labels[ny, nx]:
+                        labels[ny, nx] = label
+                        stack.append((ny, nx))
+        sizes.append(size)
+    return labels, np.array(sizes)
+
+
+def crop_and_thicken(ink):
+    """Crop to the digit; widen strokes that would be thinner than MNIST's after scaling."""
+    from PIL import Image, ImageFilter
+
+    rows = np.nonzero(ink.any(axis=1))[0]
+    cols = np.nonzero(ink.any(axis=0))[0]
+    digit = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+
+    mask = digit > 0
+    area = mask.sum()
+    padded = np.pad(mask, 1)
+    interior = padded[:-2, 1:-1] & padded[2:, 1:-1] & padded[1:-1, :-2] & padded[1:-1, 2:]
+    edge = (mask & ~interior).sum()
+    stroke = 2.0 * area / max(edge, 1)               # width of a band: area / (perimeter / 2)
+    scale = BOX / max(digit.shape)
+    if stroke * scale < MNIST_STROKE * 0.75:
+        grow = int(np.ceil((MNIST_STROKE / scale - stroke) / 2))
+        digit = np.pad(digit, grow)
+        image = Image.fromarray(digit.astype(np.float32))
+        digit = np.asarray(image.filter(ImageFilter.MaxFilter(2 * grow + 1)), dtype=np.float64)
+    return digit
+
+
+def fit_in_frame(digit):
+    """Scale to fit a 20x20 box (keeping the aspect ratio) and centre by mass in 28x28."""
+    from PIL import Image
+
+    small = np.clip(_resize_long_side(digit, BOX, Image.Resampling.LANCZOS), 0.0, None)
+    height, width = small.shape
+
+    frame = np.zeros((FRAME, FRAME))
+    top, left = (FRAME - height) // 2, (FRAME - width) // 2
+    frame[top:top + height, left:left + width] = small
+
+    total = frame.sum()
+    ys, xs = np.indices(frame.shape)
+    centre = FRAME / 2  # MNIST's digits have their centre of mass at pixel (14, 14)
+    shift_y = int(round(centre - (ys * frame).sum() / total))
+    shift_x = int(round(centre - (xs * frame).sum() / total))
+    # never push the digit out of the frame
+    shift_y = int(np.clip(shift_y, -top, FRAME - (top + height)))
+    shift_x = int(np.clip(shift_x, -left, FRAME - (left + width)))
+    frame = np.roll(frame, (shift_y, shift_x), axis=(0, 1))
+    return (frame / frame.max()).astype(np.float32)
