@@ -34,22 +34,22 @@ test-course: setup-dev
 
 # Retrain both shipped models (dense: notebook 05; convnet: the full recipe of notebook 08) into a
 # temporary folder and check the test accuracy README.md states; models/ is not touched. About
-# 4 minutes on 2 cores. `python tools/train_models.py` (no --check) overwrites models/ instead.
+# 4 minutes on 2 cores. `python -m tools.train_models` (no --check) overwrites models/ instead.
 reproduce-models: setup-dev
-	$(BIN)/python tools/train_models.py --check
+	$(BIN)/python -m tools.train_models --check
 
 # Re-execute notebooks (all, or NB="05_training.ipynb 06_evaluation.ipynb") offline and store
 # their outputs. Without `unshare` (macOS), it runs with the network on.
 OFFLINE := $(if $(shell command -v unshare),tools/offline)
 record: setup-dev
-	$(OFFLINE) $(BIN)/python tools/record_notebooks.py $(NB)
+	$(OFFLINE) $(BIN)/python -m tools.record_notebooks $(NB)
 
 lint: setup-dev
 	$(BIN)/ruff check notebooks tests tools conftest.py
 	$(BIN)/nbqa ruff notebooks
 
 bench: setup-dev
-	$(BIN)/python tools/benchmark_notebooks.py
+	$(BIN)/python -m tools.benchmark_notebooks
 
 # JupyterLab's default settings for the course, the same file Binder installs (binder/postBuild):
 # closing a notebook's tab also shuts down its kernel and frees its memory. JupyterLab in .venv
@@ -63,10 +63,11 @@ $(LAB_SETTINGS): binder/overrides.json $(VENV)/.runtime-installed
 	mkdir -p $(@D)
 	cp binder/overrides.json $@
 
-$(VENV)/.runtime-installed: requirements.txt
+$(VENV)/.runtime-installed: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
 $(VENV)/.dev-installed: $(VENV)/.runtime-installed requirements-dev.txt

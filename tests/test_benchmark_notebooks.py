@@ -1,13 +1,11 @@
 """Fast checks of tools/benchmark_notebooks.py's pieces (the benchmark itself takes minutes)."""
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-import benchmark_notebooks  # noqa: E402
+from tools import benchmark_notebooks
 
 
 def test_drop_from_page_cache_visits_every_file_once_and_changes_nothing(tmp_path):
@@ -52,6 +50,6 @@ def test_ci_holds_every_notebook_to_the_default_one_gigabyte_budget():
     source = (root / "tools" / "benchmark_notebooks.py").read_text()
     assert 'add_argument("--max-memory-mb", type=float, default=1024.0,' in source
     ci_lines = [line for line in (root / ".ci" / "run").read_text().splitlines()
-                if "benchmark_notebooks.py" in line and not line.lstrip().startswith("#")]
+                if "tools.benchmark_notebooks" in line and not line.lstrip().startswith("#")]
     assert len(ci_lines) == 1, ci_lines
     assert "--max-memory-mb" not in ci_lines[0] and "--keep-page-cache" not in ci_lines[0], ci_lines[0]

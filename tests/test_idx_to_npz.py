@@ -2,18 +2,12 @@
 
 import gzip
 import hashlib
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from mnist_helpers import load_mnist
-
-SCRIPT = Path(__file__).resolve().parent.parent / "tools" / "idx_to_npz.py"
-spec = importlib.util.spec_from_file_location("idx_to_npz", SCRIPT)
-idx_to_npz = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(idx_to_npz)
+from tools import idx_to_npz
 
 
 def idx_bytes(array):

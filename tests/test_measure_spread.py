@@ -1,10 +1,7 @@
 """Fast checks of tools/measure_spread.py's pieces (the measurement itself takes an hour)."""
 
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-import measure_spread  # noqa: E402
+from tools import measure_spread
 
 
 def test_onednn_choice_is_read_from_the_notebooks_code():

@@ -1,6 +1,5 @@
 """tools/nbgitpuller_link.py: the link nbgitpuller documents, URL-encoded, with clear errors for bad input."""
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -8,10 +7,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parent.parent / "tools" / "nbgitpuller_link.py"
-spec = importlib.util.spec_from_file_location("nbgitpuller_link", SCRIPT)
-nbgitpuller_link = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(nbgitpuller_link)
+from tools import nbgitpuller_link
+
+ROOT = Path(__file__).resolve().parent.parent
 
 HUB = "https://hub.example.org"
 REPO = "https://github.com/teacher/mnist-tutorial"
@@ -85,8 +83,8 @@ def test_command_line(capsys):
 
 
 def test_command_line_error_is_one_clear_line():
-    result = subprocess.run([sys.executable, str(SCRIPT), "hub.example.org", REPO],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-m", "tools.nbgitpuller_link", "hub.example.org", REPO],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr == ("nbgitpuller_link.py: error: the hub URL must start with https:// or http://, "

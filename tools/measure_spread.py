@@ -1,8 +1,8 @@
 """Measure how much each notebook's training-dependent numbers vary between computers.
 
-    python tools/measure_spread.py                              # all notebooks, all settings
-    python tools/measure_spread.py 05_training.ipynb --seeds 0 1 2
-    python tools/measure_spread.py --settings default one-thread --output docs/measured-spread.md
+    python -m tools.measure_spread                              # all notebooks, all settings
+    python -m tools.measure_spread 05_training.ipynb --seeds 0 1 2
+    python -m tools.measure_spread --settings default one-thread --output docs/measured-spread.md
 
 Slow (about an hour for everything on 2 cores) and not part of `make test`: it is how the
 tolerances of the `# NBVAL_APPROX` cells and the ranges of the assert cells were chosen.
@@ -38,8 +38,9 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
+from tools import notebook_runner
+from tools.notebook_runner import NOTEBOOKS, ROOT
+
 sys.path.insert(0, str(ROOT / "tests"))
 
 from nbval_approx import last_digit_unit, parse_marker, sanitizer, split_numbers, split_tokens  # noqa: E402
@@ -85,19 +86,14 @@ def approx_cells(notebook):
 # ---------------------------------------------------------------------------
 
 def run_one(name, seed, output):
-    import nbformat
-    from nbclient import NotebookClient
-
-    notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
+    notebook = notebook_runner.read(NOTEBOOKS / name)
     if seed != 0:
         for cell in notebook.cells:
             cell.source = cell.source.replace(SEED_CALL, SEED_CALL.replace("(0)", f"({seed})"))
-    client = NotebookClient(notebook, timeout=1800, kernel_name="python3",
-                            resources={"metadata": {"path": str(NOTEBOOKS)}})
     start = time.perf_counter()
     error = None
     try:
-        client.execute()
+        notebook_runner.run(notebook)
     except Exception as exc:  # an assert cell failed, for example: record it, keep the outputs
         error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
     result = {"seconds": time.perf_counter() - start, "error": error,
@@ -129,7 +125,8 @@ def launch(name, setting, seed, scratch, reuse=False):
         env["TF_ENABLE_ONEDNN_OPTS"] = "0"
     elif setting == "onednn-flip":
         env["TF_ENABLE_ONEDNN_OPTS"] = "0" if onednn_choice(name) == "1" else "1"
-    subprocess.run([*prefix, sys.executable, __file__, "--run-one", name, str(seed), str(output)],
+    subprocess.run([*prefix, sys.executable, "-m", "tools.measure_spread", "--run-one", name, str(seed), str(output)],
+                   cwd=ROOT,
                    env=env, check=True, stderr=subprocess.DEVNULL)
     return json.loads(output.read_text())
 

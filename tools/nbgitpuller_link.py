@@ -1,8 +1,8 @@
 """Print an nbgitpuller link that gives each student this course on a JupyterHub.
 
-    python tools/nbgitpuller_link.py https://hub.example.org https://github.com/OWNER/REPOSITORY
-    python tools/nbgitpuller_link.py HUB_URL REPOSITORY_URL --branch spring-term
-    python tools/nbgitpuller_link.py HUB_URL REPOSITORY_URL --urlpath lab/tree/REPOSITORY/notebooks
+    python -m tools.nbgitpuller_link https://hub.example.org https://github.com/OWNER/REPOSITORY
+    python -m tools.nbgitpuller_link HUB_URL REPOSITORY_URL --branch spring-term
+    python -m tools.nbgitpuller_link HUB_URL REPOSITORY_URL --urlpath lab/tree/REPOSITORY/notebooks
 
 A student who opens the link logs in to the hub; the first time, nbgitpuller clones the
 repository into their home folder, and later it pulls the newest version and merges it with the

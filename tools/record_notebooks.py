@@ -1,7 +1,7 @@
 """Re-execute notebooks in place and store their outputs: what `make record` runs.
 
-    python tools/record_notebooks.py                      # every notebook
-    python tools/record_notebooks.py 05_training.ipynb    # just one (or several)
+    python -m tools.record_notebooks                      # every notebook
+    python -m tools.record_notebooks 05_training.ipynb    # just one (or several)
 
 After you edit a notebook (in JupyterLab or a text editor), this refreshes its stored outputs
 the way the tests expect them: each notebook runs top to bottom in its own fresh kernel, in
@@ -17,17 +17,14 @@ cell raises or writes to stderr: fix the cause, because the tests would fail on 
 """
 
 import argparse
-import os
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
+from tools import notebook_runner
+from tools.notebook_runner import NOTEBOOKS, ROOT
+
 sys.path.insert(0, str(ROOT / "tests"))
 
 from nbval_approx import sanitizer  # noqa: E402  (the tests' sanitize file, applied as nbval does)
@@ -75,18 +72,12 @@ def keep_equivalent_text(new_outputs, old_outputs, sanitize):
 
 
 def record(path, sanitize, fresh=False):
-    notebook = nbformat.read(path, as_version=4)
+    notebook = notebook_runner.read(path)
     stored = {cell.get("id"): cell.get("outputs", []) for cell in notebook.cells if cell.cell_type == "code"}
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-    client = NotebookClient(notebook, timeout=1800, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(NOTEBOOKS)}})
-    start = time.perf_counter()
-    # raises CellExecutionError, naming the cell, if a cell fails; the kernel's own start-up chatter
-    # on its stderr is dropped (what cells write to stderr still reaches the outputs)
-    client.execute(stderr=subprocess.DEVNULL)
-    seconds = time.perf_counter() - start
+    seconds = notebook_runner.run(notebook, record_timing=False)  # raises if a cell fails
 
     count = 0
     for index, cell in enumerate(notebook.cells):
@@ -118,9 +109,7 @@ def main(argv=None):
     parser.add_argument("--fresh", action="store_true",
                         help="store new timings too, instead of keeping the stored text where only they changed")
     args = parser.parse_args(argv)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # as conftest.py sets it for the tests
-    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    paths = [NOTEBOOKS / Path(name).name for name in args.notebooks] or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    paths = [NOTEBOOKS / Path(name).name for name in args.notebooks] or notebook_runner.course_notebooks()
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         sys.exit(f"no such notebook: {', '.join(missing)}")

@@ -1,7 +1,7 @@
 """Re-create the trained models shipped in models/, or check that their recipes still hold.
 
-    python tools/train_models.py            # retrain both and overwrite models/*.keras
-    python tools/train_models.py --check    # retrain both into a scratch folder and check them
+    python -m tools.train_models          # retrain both and overwrite models/*.keras
+    python -m tools.train_models --check    # retrain both into a scratch folder and check them
                                             # (what `make reproduce-models` and CI run)
 
 The two shipped models:
@@ -102,7 +102,6 @@ def start_tensorflow(seed=0):
     """Import Keras and TensorFlow the way the recipe was trained: quiet, oneDNN on, seeded."""
     os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
-    sys.path.insert(0, str(NOTEBOOKS))
     from mnist_helpers import quiet_stderr
 
     with quiet_stderr():
@@ -144,26 +143,25 @@ def train_recipe_convnet(output, seed=0):
 def train_dense(output):
     """Run notebook 05 in a fresh kernel and save the network it trained (variable `model`)."""
     import nbformat
-    from nbclient import NotebookClient
 
-    notebook = nbformat.read(NOTEBOOKS / "05_training.ipynb", as_version=4)
+    from tools import notebook_runner
+
+    notebook = notebook_runner.read(NOTEBOOKS / "05_training.ipynb")
     notebook.cells.append(nbformat.v4.new_code_cell(SAVE.format(variable="model", path=str(output))))
-    client = NotebookClient(notebook, timeout=900, kernel_name="python3",
-                            resources={"metadata": {"path": str(NOTEBOOKS)}})
-    client.execute()
+    notebook_runner.run(notebook, timeout=900)
 
 
 def train_convnet(output):
     """Train the convnet recipe in a fresh Python process (so the oneDNN setting applies)."""
-    result = subprocess.run([sys.executable, __file__, "--train-convnet", str(output)],
-                            check=True, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "tools.train_models", "--train-convnet", str(output)],
+                            cwd=ROOT, check=True, capture_output=True, text=True)
     return json.loads(result.stdout.strip().splitlines()[-1])["seconds"]
 
 
 def score(paths):
     """Test accuracy of each model file, and whether two files predict identically (fresh process)."""
-    result = subprocess.run([sys.executable, __file__, "--score", *map(str, paths)],
-                            check=True, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "tools.train_models", "--score", *map(str, paths)],
+                            cwd=ROOT, check=True, capture_output=True, text=True)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
