@@ -6,7 +6,6 @@ shows) builds exactly the shipped architecture, and the steps of tools/measure_i
 """
 
 import os
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -16,12 +15,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 keras = pytest.importorskip("keras")
 
 from mnist_helpers import load_mnist  # noqa: E402
+from tools import measure_improvements, train_models  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
-sys.path.insert(0, str(ROOT / "tools"))
-import measure_improvements  # noqa: E402
-import train_models  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -95,3 +92,50 @@ def test_each_improvement_step_adds_the_change_it_names():
     rmsprop_steps = ("dense", "plain", "wider", "augment", "batchnorm", "dropout")
     assert [steps[name][1] for name in rmsprop_steps] == ["rmsprop"] * 6
     assert [steps[name][2] for name in steps] == [5, 5, 5, 5, 5, 5, 5, 10]
+
+
+# ---------------------------------------------------------------------------
+# One recipe: notebook 08 shows it, tools/train_models.py trains it, tools/measure_improvements.py
+# builds it step by step. The notebook's own cells are run here and compared layer by layer.
+# ---------------------------------------------------------------------------
+
+NOTEBOOK_08 = ROOT / "notebooks" / "08_improving_the_convnet.ipynb"
+CELLS_08 = {"wider": "c0800008", "augmentation": "c0800010", "block": "c0800014",
+            "schedule": "c0800019", "recipe": "c0800021"}
+
+
+@pytest.fixture(scope="module")
+def notebook_08():
+    """The variables notebook 08's model cells define (plots and pictures replaced by stand-ins)."""
+    import json
+    from unittest import mock
+
+    cells = {cell.get("id"): "".join(cell["source"]) for cell in json.loads(NOTEBOOK_08.read_text())["cells"]}
+    missing = sorted(set(CELLS_08.values()) - set(cells))
+    assert not missing, f"notebook 08 no longer has the cells {missing}: update CELLS_08"
+    namespace = {"keras": keras, "layers": keras.layers, "np": np, "plt": mock.MagicMock(),
+                 "show_digits": mock.MagicMock(), "sample_inputs": np.zeros((8, 28, 28, 1), "float32"),
+                 "train_labels": np.zeros(8, "uint8")}
+    for cell_id in CELLS_08.values():
+        exec(cells[cell_id], namespace)
+    return namespace
+
+
+def test_notebook_08_shows_the_recipe_the_tools_train(notebook_08):
+    assert _layers(notebook_08["recipe"]) == _layers(train_models.recipe_convnet(keras))
+    assert (notebook_08["epochs"], notebook_08["batch_size"]) == (train_models.EPOCHS, train_models.BATCH_SIZE)
+    assert notebook_08["schedule"].get_config() == train_models.recipe_schedule(keras).get_config()
+    optimizer, tools_optimizer = notebook_08["optimizer"], train_models.recipe_optimizer(keras)
+    assert type(optimizer) is type(tools_optimizer)
+    ignore = ("name", "learning_rate")
+    assert ({k: v for k, v in optimizer.get_config().items() if k not in ignore}
+            == {k: v for k, v in tools_optimizer.get_config().items() if k not in ignore})
+
+
+def test_notebook_08_steps_are_the_measured_steps(notebook_08):
+    recipe = _layers(train_models.recipe_convnet(keras))
+    steps = {name: _layers(measure_improvements.build(name, keras)[0]) for name in measure_improvements.STEPS}
+    assert _layers(notebook_08["wider"]) == steps["wider"]
+    assert _layers(notebook_08["augmentation"]) == recipe[:3] == steps["augment"][:3]
+    assert _layers(notebook_08["block"]) == recipe[5:8] == steps["batchnorm"][5:8]
+    assert steps["dropout"] == steps["adam"] == steps["recipe"] == recipe
