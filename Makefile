@@ -1,7 +1,7 @@
 # Two commands cover everyday use (see README.md):
 #   make lab    set everything up, then open the tutorial in JupyterLab
 #   make test   set everything up, then run every test and every notebook
-# For maintainers (see README.md, "Changing a notebook" and "Running the tests"):
+# For maintainers (see docs/maintaining.md, "Changing a notebook" and "The tests"):
 #   make record [NB=05_training.ipynb]  re-execute notebooks and store their outputs
 #   make test-portable                  the suite as another computer would run it
 #   make test-course                    one student through the course in JupyterLab under 2 GB
