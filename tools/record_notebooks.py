@@ -28,9 +28,9 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))  # for tools.outputs, when run as a script
 
-from nbval_approx import sanitizer  # noqa: E402  (the tests' sanitize file, applied as nbval does)
+from tools.outputs import sanitizer  # noqa: E402  (the tests' sanitize file, applied as nbval does)
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
