@@ -28,8 +28,8 @@ the value stored in the notebook, its range over the settings at seed 0 and the 
 deviation from the stored value there, min / median / max over every run, the rule that covers
 it (or "exact" if none does), that rule's bound, and a suggested bound: 3 x the largest
 deviation over the settings, and never less than 3 units of the last printed digit. A second
-table gives, per rule, the suggestion for all the numbers it covers (the largest of theirs, the
-numbers that never varied included). The exit status is 1 if a rule's bound does not cover
+table gives, per rule, one suggestion for all the numbers it covers: 3 x their largest
+deviation, at least 3 units of the finest last digit among them. The exit status is 1 if a rule's bound does not cover
 every setting, a number without a rule varied between settings, or a run failed (an assert
 cell, for example).
 """
@@ -142,7 +142,7 @@ def launch(name, setting, seed, scratch, reuse=False):
 
 def line_label(number):
     """A short label for a number: the rest of its line, the number shown as ▢."""
-    return (number.before + "▢" + number.after).strip().replace("|", "/")[:70]
+    return (number.before + "▢" + number.after).strip().replace("|", "\\|")[:70]
 
 
 def suggest_bound(deviation, unit):
@@ -152,17 +152,18 @@ def suggest_bound(deviation, unit):
     return round(units * unit, 12)
 
 
-def number_values(cell, key_index, count, runs, sanitize):
-    """For each of `count` stored numbers of text `key_index` of `cell`: [(value, seed), ...] over
-    the runs that printed the same count of numbers there."""
+def number_values(cell, key, ordinal, count, runs, sanitize):
+    """For each of `count` stored numbers of the `ordinal`-th text of kind `key` ('stdout',
+    'text/plain', ...) of `cell`: [(value, seed), ...] over the runs that printed the same count
+    of numbers there. (A run may also hold stderr, which the tests do not compare.)"""
     values = [[] for _ in range(count)]
     for run in runs:
         outputs = run["cells_by_id"].get(cell.get("id"))  # by id: numbers shift when cells are added
         if outputs is None:
             continue
-        texts = cell_texts(outputs, sanitize)
-        if key_index < len(texts):
-            numbers = numbers_in(texts[key_index][1])
+        texts = [text for kind, text in cell_texts(outputs, sanitize) if kind == key]
+        if ordinal < len(texts):
+            numbers = numbers_in(texts[ordinal])
             if len(numbers) == count:
                 for index, number in enumerate(numbers):
                     values[index].append((number.value, run["seed"]))
@@ -174,13 +175,19 @@ def report(name, notebook, runs, sanitize):
     rows, rule_rows, problems = [], [], []
     for cell_number, cell in compared_cells(notebook).items():
         rules = read_rules(cell.get("metadata", {}).get("compare"))
-        per_rule = {index: [] for index in range(len(rules))}  # (suggested, worst, ok) per covered number
-        for key_index, (key, stored_text) in enumerate(cell_texts(cell.get("outputs", []), sanitize)):
+        per_rule = {index: [] for index in range(len(rules))}  # (worst, unit, ok) per covered number
+        stored_texts = cell_texts(cell.get("outputs", []), sanitize)
+        for position, (key, stored_text) in enumerate(stored_texts):
+            ordinal = [kind for kind, _ in stored_texts[:position]].count(key)
             stored_numbers = numbers_in(stored_text)
-            values = number_values(cell, key_index, len(stored_numbers), runs, sanitize)
+            values = number_values(cell, key, ordinal, len(stored_numbers), runs, sanitize)
             for number, seen_by_seed in zip(stored_numbers, values):
                 rule = rule_for(rules, number)
                 seen = [value for value, _ in seen_by_seed]
+                if not seen:
+                    problems.append(f"{name} cell {cell_number}: no run printed {key} {number.line} "
+                                    f"({line_label(number)}) with as many numbers as stored")
+                    continue
                 settings = [value for value, seed in seen_by_seed if seed == 0] or [number.value]
                 worst = max(abs(value - number.value) for value in settings)
                 suggested = suggest_bound(worst, number.unit)
@@ -188,7 +195,7 @@ def report(name, notebook, runs, sanitize):
                 ok = complete and (worst == 0 if rule is None else
                                    all(rule.tolerance.allows(number.value, v, number.unit) for v in settings))
                 if rule is not None:
-                    per_rule[rules.index(rule)].append((suggested, worst, ok))
+                    per_rule[rules.index(rule)].append((worst, number.unit, ok))
                 if complete and min(seen) == max(seen) == number.value:
                     continue  # the same in every run: nothing to report
                 bound = "exact" if rule is None else rule.tolerance.describe(number.value, number.unit)
@@ -203,9 +210,10 @@ def report(name, notebook, runs, sanitize):
             if not covered:
                 problems.append(f"{name} cell {cell_number}: rule {index + 1} ({rule.describe()}) covers no number")
                 continue
-            suggested = max(s for s, _, _ in covered)
-            worst = max(w for _, w, _ in covered)
-            rule_rows.append(f"| {name} | {cell_number} | {rule.describe().replace('|', '/')} | {len(covered)} "
+            worst = max(w for w, _, _ in covered)
+            suggested = suggest_bound(worst, min(unit for _, unit, _ in covered))  # in the finest printed digit
+            selector = rule.describe().replace("|", "\\|")
+            rule_rows.append(f"| {name} | {cell_number} | {selector} | {len(covered)} "
                              f"| {worst:.3g} | ±{suggested:g} | {_bound(rule)} "
                              f"| {'ok' if all(ok for _, _, ok in covered) else 'TOO TIGHT'} |")
     return rows, rule_rows, problems

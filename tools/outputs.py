@@ -156,7 +156,7 @@ class Rule:
                 and (self.before is None or re.match(self.before, number.after) is not None))
 
     def describe(self):
-        return " and ".join(f"{key} {getattr(self, key)!r}" for key in ("after", "before")
+        return " and ".join(f"{key} '{getattr(self, key)}'" for key in ("after", "before")
                             if getattr(self, key) is not None)
 
 
