@@ -9,7 +9,8 @@
 
 import os
 
-# `# NBVAL_APPROX abs=… rel=…` cells: numbers compared with a tolerance (tests/nbval_approx.py).
+# Code cells with "compare" -> "numbers" rules in their metadata: those numbers compared with a
+# tolerance, every other number exactly (tests/nbval_approx.py, tools/outputs.py).
 pytest_plugins = ["nbval_approx"]
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -12,7 +12,8 @@ from urllib.parse import unquote
 
 import nbformat
 import pytest
-from nbval_approx import parse_marker, split_numbers
+
+from tools.outputs import CELL_METADATA_KEYS, RuleError, cell_texts, check_rules, read_rules, sanitizer
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -20,7 +21,7 @@ NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 IDS = [path.name for path in NOTEBOOKS]
 
 ALLOWED_NOTEBOOK_METADATA = {"kernelspec", "language_info"}
-ALLOWED_CELL_METADATA = {"tags"}
+ALLOWED_CELL_METADATA = set(CELL_METADATA_KEYS)  # what tools/record_notebooks.py keeps
 MACHINE_PATH = re.compile(r"(/(home|root|tmp|work|Users|private|var/folders)/|[A-Za-z]:\\\\Users)")
 MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
 HTML_SOURCE = re.compile(r"""<img[^>]+src=["']([^"']+)["']""")
@@ -125,7 +126,7 @@ def _is_check_cell(cell):
     lines = [line for line in cell.source.splitlines() if line.strip() and not line.startswith("#")]
     return cell.cell_type == "code" and (
         all(line.startswith(("assert ", "    ")) for line in lines)
-        or "NBVAL_IGNORE_OUTPUT" in cell.source
+        or comparison_kind(cell) == "ignored"
         or len(lines) <= 2
     )
 
@@ -143,19 +144,21 @@ def test_relative_links_and_images_resolve(path):
 
 
 # ---------------------------------------------------------------------------
-# How each cell's output is compared: exact, numeric (with a tolerance) or ignored
+# How each cell's output is compared: exact, numeric (rules in its metadata) or ignored
 # ---------------------------------------------------------------------------
 
-KNOWN_MARKERS = {"NBVAL_IGNORE_OUTPUT", "NBVAL_APPROX", "NBVAL_CHECK_OUTPUT", "NBVAL_SKIP",
-                 "NBVAL_RAISES_EXCEPTION"}
+# nbval's own tags (nbval 0.11, plugin.metadata_tags); the notebooks use only the first.
+NBVAL_TAGS = {"nbval-ignore-output", "nbval-skip", "nbval-check-output", "nbval-raises-exception",
+              "raises-exception"}
+IGNORED_TAGS = {"nbval-ignore-output", "nbval-skip"}
 
 
 def comparison_kind(cell):
     """'exact', 'numeric' or 'ignored': how the tests compare a code cell's stored outputs."""
-    if parse_marker(cell.source) is not None:
-        return "numeric"
-    if "# NBVAL_IGNORE_OUTPUT" in cell.source.splitlines() or "# NBVAL_SKIP" in cell.source.splitlines():
+    if IGNORED_TAGS & set(cell.metadata.get("tags", [])):
         return "ignored"
+    if read_rules(cell.metadata.get("compare")):
+        return "numeric"
     return "exact"
 
 
@@ -167,16 +170,49 @@ def comparison_counts():
     return counts
 
 
+def nbval_cells(notebook):
+    """(name, cell) for every code cell, named as pytest names it: 'Cell 0', 'Cell 1', ..."""
+    cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    return [(f"Cell {number}", cell) for number, cell in enumerate(cells)]
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_markers_are_known_and_readable(path):
-    for index, cell in enumerate(code_cells(load(path))):
+def test_no_nbval_comments_in_code(path):
+    """How a cell is compared lives in its metadata, out of the students' sight."""
+    for name, cell in nbval_cells(load(path)):
         for line in cell.source.splitlines():
-            words = line.strip().lstrip("#").split()
-            if line.strip().startswith("#") and words and words[0].startswith("NBVAL"):
-                assert words[0] in KNOWN_MARKERS, f"code cell {index + 1}: unknown marker {words[0]}"
-                if words[0] != "NBVAL_APPROX":
-                    assert len(words) == 1, f"code cell {index + 1}: nbval ignores {line.strip()!r}"
-        parse_marker(cell.source)  # raises MarkerError, saying why, for a marker it cannot read
+            assert not (line.strip().startswith("#") and "NBVAL" in line), (
+                f"{name}: {line.strip()!r}: use the tag 'nbval-ignore-output' or \"compare\" -> \"numbers\" "
+                "rules in the cell's metadata instead"
+            )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_tags_are_known(path):
+    for name, cell in nbval_cells(load(path)):
+        tags = cell.metadata.get("tags", [])
+        assert isinstance(tags, list) and all(isinstance(tag, str) for tag in tags), f"{name}: tags {tags!r}"
+        for tag in tags:
+            assert not tag.startswith("nbval") or tag in NBVAL_TAGS, f"{name}: nbval knows no tag {tag!r}"
+        assert not (cell.cell_type != "code" and set(tags) & NBVAL_TAGS), f"{name}: nbval tags on a markdown cell"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_number_rules_are_readable_and_fit_the_stored_output(path):
+    """Every rule can be read, covers at least one stored number (no stale rule) and no number is
+    covered twice; rules only in compared cells."""
+    sanitize = sanitizer()
+    notebook = load(path)
+    assert not [cell.id for cell in notebook.cells if cell.cell_type != "code" and "compare" in cell.metadata]
+    for name, cell in nbval_cells(notebook):
+        try:
+            rules = read_rules(cell.metadata.get("compare"))
+        except RuleError as error:
+            pytest.fail(f"{name}: {error}")
+        if rules:
+            assert comparison_kind(cell) == "numeric", f"{name} has number rules but its output is ignored"
+        problems = check_rules(rules, cell_texts(cell.outputs, sanitize))
+        assert not problems, f"{name}: " + "; ".join(problems)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -187,17 +223,6 @@ def test_every_ignored_cell_is_followed_by_a_check(path):
             checks = [line for line in cell.source.splitlines() + (cells[index + 1].source.splitlines()
                       if index + 1 < len(cells) else []) if line.startswith("assert ")]
             assert checks, f"code cell {index + 1} is ignored but neither it nor the next cell asserts anything"
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_numeric_cells_print_numbers(path):
-    for index, cell in enumerate(code_cells(load(path))):
-        if comparison_kind(cell) == "numeric":
-            texts = [o.get("text", "") for o in cell.outputs] + [
-                o.get("data", {}).get("text/plain", "") for o in cell.outputs]
-            assert any(split_numbers(text)[1] for text in texts), (
-                f"code cell {index + 1} has NBVAL_APPROX but its stored output holds no number"
-            )
 
 
 def test_readme_states_how_many_cells_are_exact_numeric_and_ignored():

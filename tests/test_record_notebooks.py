@@ -83,3 +83,26 @@ def test_a_failing_cell_stops_the_recording(tmp_path):
     with pytest.raises(CellExecutionError, match="ZeroDivisionError"):
         record_notebooks.record(path, record_notebooks.sanitizer())
     assert path.read_text() == before
+
+
+def test_record_keeps_the_metadata_the_tests_read_and_drops_the_rest(tmp_path):
+    path = tmp_path / "demo.ipynb"
+    notebook = _write(path, ["print('accuracy 0.98')", "print('anything')"])
+    rules = {"numbers": [{"after": "accuracy ", "abs": 0.01, "why": "measured"}], "figure": {"kept": True}}
+    notebook.cells[1].metadata.update(compare=rules, scrolled=True, jupyter={"outputs_hidden": False})
+    notebook.cells[2].metadata.update(tags=["nbval-ignore-output"], collapsed=False, editable=True)
+    notebook.cells[0].metadata.update(jupyter={"source_hidden": True})
+    nbformat.write(notebook, path)
+    record_notebooks.record(path, record_notebooks.sanitizer())
+    cells = nbformat.read(path, as_version=4).cells
+    assert [dict(cell.metadata) for cell in cells] == [{}, {"compare": rules}, {"tags": ["nbval-ignore-output"]}]
+
+
+def test_record_names_the_rules_that_no_longer_fit(tmp_path):
+    path = tmp_path / "demo.ipynb"
+    notebook = _write(path, ["print('accuracy 0.98')"])
+    notebook.cells[1].metadata["compare"] = {"numbers": [{"after": "loss ", "abs": 0.01, "why": "measured"}]}
+    nbformat.write(notebook, path)
+    record_notebooks.record(path, record_notebooks.sanitizer())
+    assert record_notebooks.rule_problems(path, record_notebooks.sanitizer()) == [
+        "demo.ipynb Cell 0: number rule 1 (after 'loss ') covers no number of the stored output: fix or remove it"]

@@ -5,7 +5,8 @@
     python -m tools.measure_spread --settings default one-thread --output docs/measured-spread.md
 
 Slow (about an hour for everything on 2 cores) and not part of `make test`: it is how the
-tolerances of the `# NBVAL_APPROX` cells and the ranges of the assert cells were chosen.
+bounds of the notebooks' number rules (a code cell's "compare" -> "numbers" metadata, see
+tools/outputs.py) and the ranges of the assert cells were chosen.
 
 Each run executes a notebook top to bottom in a fresh kernel (the notebook file is not
 changed) under one of these settings, each a cheap stand-in for "another computer":
@@ -19,16 +20,23 @@ changed) under one of these settings, each a cheap stand-in for "another compute
 
 and, for the notebooks that train (they call `keras.utils.set_random_seed(0)`), with other
 seeds: the script rewrites that call in its in-memory copy. Seeds go with the default setting;
-the perturbed settings run seed 0, the seed readers use.
+the perturbed settings run seed 0, the seed readers use. Another seed is another experiment,
+not another computer: seeds inform the assert ranges, never the bounds.
 
-For every `# NBVAL_APPROX` cell it then reads every number in the outputs and reports, per
-number: the value stored in the notebook, min / median / max over the runs, and whether the
-cell's tolerance covers every run (`ok`) or not (`TOO TIGHT`). The exit status is 1 if any
-tolerance is too tight or any run failed (an assert cell, for example).
+It then reads every number of every compared code cell and reports each number that varied:
+the value stored in the notebook, its range over the settings at seed 0 and the largest
+deviation from the stored value there, min / median / max over every run, the rule that covers
+it (or "exact" if none does), that rule's bound, and a suggested bound: 3 x the largest
+deviation over the settings, and never less than 3 units of the last printed digit. A second
+table gives, per rule, one suggestion for all the numbers it covers: 3 x their largest
+deviation, at least 3 units of the finest last digit among them. The exit status is 1 if a rule's bound does not cover
+every setting, a number without a rule varied between settings, or a run failed (an assert
+cell, for example).
 """
 
 import argparse
 import json
+import math
 import os
 import platform
 import re
@@ -40,45 +48,35 @@ from pathlib import Path
 
 from tools import notebook_runner
 from tools.notebook_runner import NOTEBOOKS, ROOT
-
-sys.path.insert(0, str(ROOT / "tests"))
-
-from nbval_approx import last_digit_unit, parse_marker, sanitizer, split_numbers, split_tokens  # noqa: E402
+from tools.outputs import cell_texts, numbers_in, read_rules, rule_for, sanitizer
 
 SEED_CALL = "keras.utils.set_random_seed(0)"
 ONEDNN = re.compile(r"""os\.environ\.setdefault\("TF_ENABLE_ONEDNN_OPTS", "([01])"\)""")
 SETTINGS = ("default", "one-thread", "avx2", "onednn-flip", "portable")
+IGNORED = ("nbval-ignore-output", "nbval-skip")
 
 
-def _joined(value):
-    return value if isinstance(value, str) else "".join(value)  # notebook JSON may store lines
-
-
-def cell_texts(cell, sanitize):
-    """All comparable text of a code cell's outputs, the way nbval groups it."""
-    texts = []
-    streams = "".join(_joined(o.get("text", "")) for o in cell.get("outputs", [])
-                      if o.get("output_type") == "stream" and o.get("name") == "stdout")
-    if streams:
-        texts.append(streams)
-    for output in cell.get("outputs", []):
-        for mime, value in output.get("data", {}).items():
-            if mime in ("text/plain", "text/html"):
-                texts.append(_joined(value))
-    return [sanitize(text) for text in texts]
-
-
-def approx_cells(notebook):
-    """{code-cell number (as nbval counts them): cell} for the cells with an NBVAL_APPROX marker."""
+def compared_cells(notebook):
+    """{code-cell number (as nbval counts them): cell} for the code cells whose output is compared."""
     cells, number = {}, 0
     for cell in notebook["cells"]:
         if cell["cell_type"] != "code":
             continue
-        source = "".join(cell["source"])
-        if parse_marker(source) is not None:
+        if not set(cell.get("metadata", {}).get("tags", [])) & set(IGNORED):
             cells[number] = cell
         number += 1
     return cells
+
+
+def text_only(outputs):
+    """Outputs without their images (what a run keeps: the numbers are in the text)."""
+    kept = []
+    for output in outputs:
+        output = dict(output)
+        if "data" in output:
+            output["data"] = {mime: value for mime, value in output["data"].items() if not mime.startswith("image/")}
+        kept.append(output)
+    return kept
 
 
 # ---------------------------------------------------------------------------
@@ -97,7 +95,8 @@ def run_one(name, seed, output):
     except Exception as exc:  # an assert cell failed, for example: record it, keep the outputs
         error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
     result = {"seconds": time.perf_counter() - start, "error": error,
-              "cells_by_id": {c.get("id"): c.get("outputs", []) for c in approx_cells(notebook).values()}}
+              "cells_by_id": {c.get("id"): text_only(c.get("outputs", []))
+                              for c in notebook.cells if c.cell_type == "code"}}
     Path(output).write_text(json.dumps(result))
 
 
@@ -135,52 +134,88 @@ def launch(name, setting, seed, scratch, reuse=False):
 # The report
 # ---------------------------------------------------------------------------
 
-def label_for(text, index):
-    """A short label for number `index` of `text`: the rest of its line, the number shown as ▢."""
-    pieces, _ = split_numbers(text)
-    before = pieces[index].split("\n")[-1]
-    after = pieces[index + 1].split("\n")[0]
-    return (before + "▢" + after).strip().replace("|", "/")[:70]
+def line_label(number):
+    """A short label for a number: the rest of its line, the number shown as ▢."""
+    return (number.before + "▢" + number.after).strip().replace("|", "\\|")[:70]
+
+
+def suggest_bound(deviation, unit):
+    """3 x the largest deviation over the settings, never less than 3 units of the last printed
+    digit, in whole units of that digit."""
+    units = max(3, math.ceil(round(3 * deviation / unit, 6)))
+    return round(units * unit, 12)
+
+
+def number_values(cell, key, ordinal, count, runs, sanitize):
+    """For each of `count` stored numbers of the `ordinal`-th text of kind `key` ('stdout',
+    'text/plain', ...) of `cell`: [(value, seed), ...] over the runs that printed the same count
+    of numbers there. (A run may also hold stderr, which the tests do not compare.)"""
+    values = [[] for _ in range(count)]
+    for run in runs:
+        outputs = run["cells_by_id"].get(cell.get("id"))  # by id: numbers shift when cells are added
+        if outputs is None:
+            continue
+        texts = [text for kind, text in cell_texts(outputs, sanitize) if kind == key]
+        if ordinal < len(texts):
+            numbers = numbers_in(texts[ordinal])
+            if len(numbers) == count:
+                for index, number in enumerate(numbers):
+                    values[index].append((number.value, run["seed"]))
+    return values
 
 
 def report(name, notebook, runs, sanitize):
-    rows, too_tight = [], []
-    for number, cell in approx_cells(notebook).items():
-        tolerance = parse_marker("".join(cell["source"]))
-        stored_texts = cell_texts(cell, sanitize)
-        for text_index, stored_text in enumerate(stored_texts):
-            _, stored_tokens = split_tokens(stored_text)
-            stored_numbers = [float(t.replace(",", "")) for t in stored_tokens]
-            values = [[] for _ in stored_numbers]
-            for run in runs:
-                outputs = run["cells_by_id"].get(cell.get("id"))  # by id: numbers shift when cells are added
-                if outputs is None:
+    """Markdown rows per number that varied and per rule, and the problems found."""
+    rows, rule_rows, problems = [], [], []
+    for cell_number, cell in compared_cells(notebook).items():
+        rules = read_rules(cell.get("metadata", {}).get("compare"))
+        per_rule = {index: [] for index in range(len(rules))}  # (worst, unit, ok) per covered number
+        stored_texts = cell_texts(cell.get("outputs", []), sanitize)
+        for position, (key, stored_text) in enumerate(stored_texts):
+            ordinal = [kind for kind, _ in stored_texts[:position]].count(key)
+            stored_numbers = numbers_in(stored_text)
+            values = number_values(cell, key, ordinal, len(stored_numbers), runs, sanitize)
+            for number, seen_by_seed in zip(stored_numbers, values):
+                rule = rule_for(rules, number)
+                seen = [value for value, _ in seen_by_seed]
+                if not seen:
+                    problems.append(f"{name} cell {cell_number}: no run printed {key} {number.line} "
+                                    f"({line_label(number)}) with as many numbers as stored")
                     continue
-                texts = cell_texts({"outputs": outputs}, sanitize)
-                if text_index < len(texts):
-                    _, numbers = split_numbers(texts[text_index])
-                    if len(numbers) == len(stored_numbers):
-                        for index, value in enumerate(numbers):
-                            values[index].append((value, run["seed"]))
-            for index, stored in enumerate(stored_numbers):
-                seen = [value for value, _ in values[index]]
-                settings = [value for value, seed in values[index] if seed == 0]
-                if not seen or min(seen) == max(seen) == stored:
+                settings = [value for value, seed in seen_by_seed if seed == 0] or [number.value]
+                worst = max(abs(value - number.value) for value in settings)
+                suggested = suggest_bound(worst, number.unit)
+                complete = len(seen) == len(runs)
+                ok = complete and (worst == 0 if rule is None else
+                                   all(rule.tolerance.allows(number.value, v, number.unit) for v in settings))
+                if rule is not None:
+                    per_rule[rules.index(rule)].append((worst, number.unit, ok))
+                if complete and min(seen) == max(seen) == number.value:
                     continue  # the same in every run: nothing to report
-                unit = last_digit_unit(stored_tokens[index])
-                # The tolerance must cover every setting at seed 0 (what readers run); other seeds
-                # show how far training alone moves the number (informative for trained values).
-                ok = all(tolerance.allows(stored, v, unit) for v in settings) and len(seen) == len(runs)
-                seeds_ok = all(tolerance.allows(stored, v, unit) for v in seen)
-                label = label_for(stored_text, index)
-                worst = max(abs(v - stored) for v in settings)
-                rows.append(f"| {name} | {number} | {label} | {stored:g} | {min(settings):g} – {max(settings):g} | "
-                            f"{worst:.3g} | {min(seen):g} | {statistics.median(seen):g} | {max(seen):g} | "
-                            f"{tolerance.describe(stored, unit)} | {'ok' if ok else 'TOO TIGHT'} | "
-                            f"{'yes' if seeds_ok else 'no'} |")
+                bound = "exact" if rule is None else rule.tolerance.describe(number.value, number.unit)
+                verdict = "ok" if ok else ("NEEDS A RULE" if rule is None else "TOO TIGHT")
+                rows.append(f"| {name} | {cell_number} | {key} {number.line}: {line_label(number)} | {number.token} "
+                            f"| {min(settings):g} – {max(settings):g} | {worst:.3g} | {min(seen):g} "
+                            f"| {statistics.median(seen):g} | {max(seen):g} | {bound} | ±{suggested:g} | {verdict} |")
                 if not ok:
-                    too_tight.append(rows[-1])
-    return rows, too_tight
+                    problems.append(rows[-1])
+        for index, rule in enumerate(rules):
+            covered = per_rule[index]
+            if not covered:
+                problems.append(f"{name} cell {cell_number}: rule {index + 1} ({rule.describe()}) covers no number")
+                continue
+            worst = max(w for w, _, _ in covered)
+            suggested = suggest_bound(worst, min(unit for _, unit, _ in covered))  # in the finest printed digit
+            selector = rule.describe().replace("|", "\\|")
+            rule_rows.append(f"| {name} | {cell_number} | {selector} | {len(covered)} "
+                             f"| {worst:.3g} | ±{suggested:g} | {_bound(rule)} "
+                             f"| {'ok' if all(ok for _, _, ok in covered) else 'TOO TIGHT'} |")
+    return rows, rule_rows, problems
+
+
+def _bound(rule):
+    return ", ".join(f"{key}={getattr(rule.tolerance, key):g}" for key in ("abs", "rel", "ulp")
+                     if getattr(rule.tolerance, key))
 
 
 def main(argv=None):
@@ -204,20 +239,21 @@ def main(argv=None):
     sanitize = sanitizer()
     header = [
         f"Measured {time.strftime('%Y-%m-%d')} by `tools/measure_spread.py` on {platform.machine()} "
-        f"({cpu_name()}), {os.cpu_count()} CPUs.",
+        f"({cpu_name()}), {os.cpu_count()} CPUs, settings {', '.join(args.settings)}, seeds "
+        f"{' '.join(map(str, args.seeds))}.",
         "",
         "Per number that varied: the stored value; its range over the settings at seed 0 (what a",
         "reader runs on another computer) and the largest deviation from the stored value there;",
-        "min / median / max over every run (seeds included); the cell's tolerance around the stored",
-        "value (chosen as about 3 x the largest deviation over the settings, rounded up); whether it",
-        "covers the settings (must) and every seed too (informative only: another seed is another",
-        "experiment, not another computer).",
+        "min / median / max over every run (seeds included); the bound of the rule that covers it",
+        "(\"exact\" if no rule does); the suggested bound (3 x the largest deviation over the settings,",
+        "at least 3 units of the last printed digit); whether the bound covers every setting.",
+        "Another seed is another experiment, not another computer: seeds do not set bounds.",
         "",
-        "| notebook | cell | number | stored | seed 0, settings | worst deviation | min | median | max "
-        "| tolerance | covers settings | covers seeds |",
+        "| notebook | cell | number (output line: the line, the number as ▢) | stored | seed 0, settings "
+        "| worst deviation | min | median | max | bound | suggested | verdict |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    lines, problems, timings, steady = list(header), [], [], []
+    lines, rule_lines, problems, timings, steady = list(header), [], [], [], []
     for name in names:
         notebook = json.loads((NOTEBOOKS / name).read_text())
         trains = SEED_CALL in (NOTEBOOKS / name).read_text()
@@ -233,13 +269,18 @@ def main(argv=None):
             print(timings[-1], flush=True)
             if run["error"]:
                 problems.append(timings[-1])
-        rows, too_tight = report(name, notebook, runs, sanitize)
+        rows, rule_rows, found = report(name, notebook, runs, sanitize)
         lines += rows
+        rule_lines += rule_rows
         if not rows:
             steady.append(name)
-        problems += too_tight
+        problems += found
     if steady:
         lines += ["", "Every compared number was the same in every run in: " + ", ".join(steady) + "."]
+    lines += ["", "Per rule (a code cell's \"compare\" -> \"numbers\"): the numbers it covers, their largest "
+              "deviation over the settings, the suggested bound for all of them and the rule's bound.", "",
+              "| notebook | cell | rule | numbers | worst deviation | suggested | bound | verdict |",
+              "|---|---|---|---|---|---|---|---|"] + rule_lines
     lines += ["", "Runs:", ""] + [f"- {t}" for t in timings]
     text = "\n".join(lines) + "\n"
     print(text)

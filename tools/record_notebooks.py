@@ -6,7 +6,9 @@
 After you edit a notebook (in JupyterLab or a text editor), this refreshes its stored outputs
 the way the tests expect them: each notebook runs top to bottom in its own fresh kernel, in
 notebooks/, with the environment the tests use, and is written back as canonical notebook JSON
-(execution counts 1, 2, 3, ..., no timing or widget metadata, the same cell ids as before).
+(execution counts 1, 2, 3, ..., no timing or widget metadata, the same cell ids as before). Of a
+cell's metadata it keeps what the tests read, "tags" and "compare" (tools/outputs.py), and drops
+the rest (JupyterLab's "collapsed", "scrolled", "jupyter", ...), which the hygiene test rejects.
 `make record` runs it offline, as the tests run.
 
 Outputs that differ from the stored ones only where the tests' sanitize file says they may
@@ -23,11 +25,8 @@ from pathlib import Path
 import nbformat
 
 from tools import notebook_runner
-from tools.notebook_runner import NOTEBOOKS, ROOT
-
-sys.path.insert(0, str(ROOT / "tests"))
-
-from nbval_approx import sanitizer  # noqa: E402  (the tests' sanitize file, applied as nbval does)
+from tools.notebook_runner import NOTEBOOKS
+from tools.outputs import CELL_METADATA_KEYS, RuleError, cell_texts, check_rules, read_rules, sanitizer
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
@@ -81,7 +80,8 @@ def record(path, sanitize, fresh=False):
 
     count = 0
     for index, cell in enumerate(notebook.cells):
-        cell.metadata.pop("execution", None)
+        cell.metadata = nbformat.NotebookNode(
+            {key: value for key, value in cell.metadata.items() if key in CELL_METADATA_KEYS})
         if cell.cell_type != "code":
             continue
         if not cell.source.strip():
@@ -103,6 +103,22 @@ def record(path, sanitize, fresh=False):
     return seconds
 
 
+def rule_problems(path, sanitize):
+    """What the tests will say about the number rules of a recorded notebook: rules that cover no
+    number of the new outputs, or cannot be read. [] = none."""
+    problems, number = [], 0
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            found = check_rules(read_rules(cell.metadata.get("compare")), cell_texts(cell.outputs, sanitize))
+        except RuleError as error:
+            found = [str(error)]
+        problems += [f"{path.name} Cell {number}: {problem}" for problem in found]
+        number += 1
+    return problems
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", help="notebook file names (default: all)")
@@ -122,6 +138,8 @@ def main(argv=None):
             print("FAILED")
             sys.exit(f"{path.name} was not changed: {error}")
         print(f"done in {seconds:.0f} s", flush=True)
+        for problem in rule_problems(path, sanitize):
+            print(f"  check the cell's \"compare\" metadata: {problem}", flush=True)
     return 0
 
 
