@@ -5,13 +5,17 @@
 * nbval skips comparing stderr: TensorFlow writes C++ log lines there in
   Jupyter but not under nbval, so they can never match. Notebooks must not
   store stderr at all; tests/test_notebook_hygiene.py checks that.
+* tests/run_guards.py: no test module may change os.environ (the notebook
+  kernels inherit it), and with MNIST_REQUIRE_ALL_CHECKS=1 (CI) any skip or
+  xfail fails the run.
 """
 
 import os
 
 # Code cells with "compare" -> "numbers" rules in their metadata: those numbers compared with a
-# tolerance, every other number exactly (tests/nbval_approx.py, tools/outputs.py).
-pytest_plugins = ["nbval_approx"]
+# tolerance, every other number exactly (tests/nbval_approx.py, tools/outputs.py); and the
+# environment and skip guards (tests/run_guards.py).
+pytest_plugins = ["nbval_approx", "run_guards"]
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")

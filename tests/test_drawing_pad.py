@@ -7,15 +7,12 @@ Playwright draws with the mouse, is tests/test_drawing_pad_browser.py.
 """
 
 import datetime
-import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-keras = pytest.importorskip("keras")
+keras = pytest.importorskip("keras")  # TensorFlow's logs are silenced by conftest.py
 
 import drawing_pad as dp  # noqa: E402
 

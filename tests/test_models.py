@@ -5,14 +5,12 @@ shows) builds exactly the shipped architecture, and the steps of tools/measure_i
 (notebook 08's table) each add the one change they name.
 """
 
-import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-keras = pytest.importorskip("keras")
+keras = pytest.importorskip("keras")  # TensorFlow's logs are silenced by conftest.py
 
 from mnist_helpers import load_mnist  # noqa: E402
 from tools import measure_improvements, train_models  # noqa: E402

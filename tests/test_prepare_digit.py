@@ -284,7 +284,6 @@ def test_file_opened_as_text(tmp_path):
 @pytest.fixture(scope="module")
 def models():
     """The two shipped networks (models/dense.keras, models/convnet.keras)."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     keras = pytest.importorskip("keras")
     return {name: keras.models.load_model(ROOT / "models" / f"{name}.keras") for name in ("dense", "convnet")}
 
