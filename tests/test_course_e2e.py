@@ -13,11 +13,11 @@ notebook's own "Next" link at the end, run that one, and so on to the last noteb
   close the server runs only the current notebook's kernel.
 * ``test_student_who_closes_nothing_gets_through_05_and_loses_a_kernel_in_06`` never closes a
   notebook (each "Next" link opens a new tab, so every kernel stays alive). It reports the last
-  notebook whose cells all ran before a kernel was lost, and the peaks, and checks what README.md
-  says of this student: every notebook up to 05 runs, each peaking at least 5 % below the limit
-  (so that getting through 05 is not luck), and in 06 the cgroup's OOM killer kills a kernel at
-  2 GB. It also fails for what would fail the other test (an error output, a notebook that never
-  finishes).
+  notebook whose cells all ran before a kernel was lost, and the peaks, and checks what
+  docs/maintaining.md says of this student: every notebook up to 05 runs, each peaking at least
+  5 % below the limit (so that getting through 05 is not luck), and in 06 the cgroup's OOM
+  killer kills a kernel at 2 GB. It also fails for what would fail the other test (an error
+  output, a notebook that never finishes).
 
 Both write the cgroup's peak memory (``memory.max_usage_in_bytes``: the server and its kernels,
 page cache charged to them included), per notebook and overall, to artifacts/course-memory.md
@@ -51,8 +51,8 @@ LIMIT_BYTES = 2 * 2**30  # Binder kills a session above 2 GB
 NOTEBOOK_TIMEOUT_S = 20 * 60  # generous: 05 and 07 train for under a minute each on 2 quiet cores
 MB = 2**20
 
-# README.md, "A class on Binder": "A second student who closes nothing gets through notebook 05;
-# in 06 the cgroup kills a kernel at 2 GB." Measured: 1,764 MB while 05 ran, then 2,048 MB in 06.
+# docs/maintaining.md, "The whole course under 2 GB": "A second student who closes nothing gets
+# through notebook 05; in 06 the cgroup kills a kernel at 2 GB." Measured: 1,764 MB while 05 ran, then 2,048 MB in 06.
 NEVER_CLOSING_GETS_THROUGH = "05"
 NEVER_CLOSING_LOSES_A_KERNEL_IN = "06"
 NEVER_CLOSING_MARGIN = 0.05  # up to 05, every peak stays at least this far below the limit
@@ -382,14 +382,14 @@ def test_student_who_closes_nothing_gets_through_05_and_loses_a_kernel_in_06(cou
         outcome + "\n",
     ]))
 
-    check_never_closing_against_readme(student, lost, cgroup.oom_control().get("oom_kill", 0))
+    check_never_closing_against_the_docs(student, lost, cgroup.oom_control().get("oom_kill", 0))
 
 
-def check_never_closing_against_readme(student, lost, oom_kills):
-    """What README.md says of the student who closes nothing, against what the cgroup measured."""
-    claim = (f"README.md says a student who closes nothing gets through notebook {NEVER_CLOSING_GETS_THROUGH} "
-             f"and loses a kernel to the cgroup's OOM killer at {megabytes(LIMIT_BYTES)} in "
-             f"{NEVER_CLOSING_LOSES_A_KERNEL_IN}")
+def check_never_closing_against_the_docs(student, lost, oom_kills):
+    """What docs/maintaining.md says of the student who closes nothing, against what the cgroup measured."""
+    claim = (f"docs/maintaining.md says a student who closes nothing gets through notebook "
+             f"{NEVER_CLOSING_GETS_THROUGH} and loses a kernel to the cgroup's OOM killer at "
+             f"{megabytes(LIMIT_BYTES)} in {NEVER_CLOSING_LOSES_A_KERNEL_IN}")
     measured = "\n".join(results_table(student.results, with_kernels=True))
     ceiling = (1 - NEVER_CLOSING_MARGIN) * LIMIT_BYTES
     must_run = [name for name in COURSE if name[:2] <= NEVER_CLOSING_GETS_THROUGH]

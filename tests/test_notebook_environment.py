@@ -1,5 +1,5 @@
 """Notebook 07 runs with the oneDNN setting it chooses under `make test`, and flipped under
-`make test-portable`, as README.md says.
+`make test-portable`, as docs/maintaining.md says.
 
 07's first cell does ``os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")``: oneDNN on, unless
 the environment already says otherwise. `make test` passes no such variable, so 07's kernel must
