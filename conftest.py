@@ -10,7 +10,8 @@
 import os
 
 # `# NBVAL_APPROX abs=… rel=…` cells: numbers compared with a tolerance (tests/nbval_approx.py).
-pytest_plugins = ["nbval_approx"]
+# Every stored figure (image/png) compared with the new one within a measured RMS (tests/nbval_figures.py).
+pytest_plugins = ["nbval_approx", "nbval_figures"]
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")

@@ -20,7 +20,8 @@ NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 IDS = [path.name for path in NOTEBOOKS]
 
 ALLOWED_NOTEBOOK_METADATA = {"kernelspec", "language_info"}
-ALLOWED_CELL_METADATA = {"tags"}
+# "compare": per-cell tolerances, e.g. {"figure": {"rms": 6, "why": "..."}} (tests/nbval_figures.py)
+ALLOWED_CELL_METADATA = {"tags", "compare"}
 MACHINE_PATH = re.compile(r"(/(home|root|tmp|work|Users|private|var/folders)/|[A-Za-z]:\\\\Users)")
 MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
 HTML_SOURCE = re.compile(r"""<img[^>]+src=["']([^"']+)["']""")
