@@ -27,7 +27,7 @@ from matplotlib.testing.compare import calculate_rms
 from PIL import Image, ImageFilter
 
 #: The tolerance of a figure cell without its own (docs/measured-figures.md says why).
-DEFAULT_RMS = 1.0
+DEFAULT_RMS = 2.0
 #: Where a cell's own tolerance lives in its metadata:
 #: {"compare": {"figure": {"rms": X, "why": "...", "blur": R (optional, pixels)}}}.
 METADATA_KEY = "compare"
@@ -126,6 +126,8 @@ def figure_rms(stored, new, blur=0.0):
 
     Raises SizeMismatch if they differ in size (or one has transparency and the other not).
     """
+    if stored == new:
+        return 0.0  # the usual case on the machine that recorded the notebook: no decoding needed
     a, b = decode(stored), decode(new)
     if a.size != b.size or a.mode != b.mode:
         raise SizeMismatch(f"the new image is {describe_size(b)}, the stored one {describe_size(a)}")

@@ -5,7 +5,10 @@
     python tools/measure_figures.py --output docs/measured-figures.md
     python tools/measure_figures.py --reuse --output docs/measured-figures.md   # report only
 
-Not part of `make test` (about 25 minutes on 2 cores for everything): it is how the figure
+With --output, the report replaces what stands between the file's two `<!-- measure_figures -->`
+marker lines; the hand-written text around them stays.
+
+Not part of `make test` (about 45 minutes on 2 shared cores for everything): it is how the figure
 tolerances of tests/nbval_figures.py were chosen. Each run executes a notebook top to bottom in a
 fresh kernel (the notebook file is not changed), with the environment the tests give it, under
 one of these settings, each a cheap stand-in for another computer:
@@ -188,14 +191,15 @@ def main(argv=None):
         cells = figure_cells(notebook)
         if not cells:
             continue
-        runs = {}
+        runs, times = {}, []
         for setting in settings:
             runs[setting] = launch(name, setting, args.scratch, args.reuse)
             run = runs[setting][1]
-            timings.append(f"{name} {setting}: {run['seconds']:.0f} s, {run['error'] or 'ok'}")
-            print(timings[-1], flush=True)
+            times.append(f"{setting} {run['seconds']:.0f} s" + (f" ({run['error']})" if run["error"] else ""))
+            print(f"{name} {times[-1]}", flush=True)
             if run["error"]:
-                problems.append(timings[-1])
+                problems.append(f"{name} {times[-1]}")
+        timings.append(f"{name}: " + ", ".join(times))
         for number, cell in cells:
             tolerance = cell_tolerance(cell.get("metadata", {}))
             for index, values, plain in measure(number, cell, runs, tolerance.blur):
@@ -215,15 +219,30 @@ def main(argv=None):
         f"PNG, as matplotlib's compare_images takes it (tools/figure_compare.py); default tolerance {DEFAULT_RMS:g}.",
         "",
     ]
-    text = "\n".join(header + lines + ["", "Runs:", ""] + [f"- {t}" for t in timings]) + "\n"
+    text = "\n".join(header + lines + ["", "Runs (time to run all cells; a failed run says why):", ""]
+                     + [f"- {t}" for t in timings]) + "\n"
     print(text)
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text)
+        old = args.output.read_text() if args.output.exists() else ""
+        args.output.write_text(replace_between_markers(old, text))
     if problems:
         print("PROBLEMS:\n" + "\n".join(problems), file=sys.stderr)
         return 1
     return 0
+
+
+BEGIN, END = "<!-- measure_figures: begin -->", "<!-- measure_figures: end -->"
+
+
+def replace_between_markers(document, report):
+    """The document with the text between its BEGIN and END lines replaced by the report (the
+    hand-written text around it stays), or just the report between the two lines."""
+    block = f"{BEGIN}\n{report.rstrip()}\n{END}"
+    if BEGIN in document and END in document:
+        before, rest = document.split(BEGIN, 1)
+        return before + block + rest.split(END, 1)[1]
+    return block + "\n"
 
 
 def cpu_name():
