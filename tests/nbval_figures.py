@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.figure_compare import ToleranceError, cell_tolerance, compare_cell, ordinal, png_images, write_images
+from tools.figure_compare import PNG, ToleranceError, cell_tolerance, compare_cell, ordinal, png_images, write_images
 
 
 def pytest_addoption(parser):
@@ -66,7 +66,7 @@ class FigureComparison:
             start = time.perf_counter()
             folder = self.notebook_folder(item)
             problems, mismatches = compare_cell(ref, test, tolerance)
-            self.images += len(png_images(ref))
+            self.images += sum(PNG in output.get("data", {}) for output in ref)
             if problems:
                 lines = self.report(item, folder, problems, mismatches)
                 traceback = getattr(item, "comparison_traceback", None)
@@ -82,13 +82,12 @@ class FigureComparison:
         notebook = self.relative(Path(str(item.parent.fspath)))
         lines = [f"Figures differ in {notebook}, cell {item.cell_num}:"]
         lines += [f"  {problem}" for problem in problems]
-        if mismatches:
-            for mismatch in mismatches:
-                stem = f"cell{item.cell_num:02d}-{ordinal(mismatch.index)}"
-                paths = write_images(folder, stem, mismatch.stored, mismatch.new)
-                self.written += paths
-                names = ", ".join(self.relative(path) for path in paths)
-                lines.append(f"  {ordinal(mismatch.index)} image, stored / new / diff: {names}")
+        for mismatch in mismatches:
+            stem = f"cell{item.cell_num:02d}-{ordinal(mismatch.index)}"
+            paths = write_images(folder, stem, mismatch.stored, mismatch.new)
+            self.written += paths
+            names = ", ".join(self.relative(path) for path in paths)
+            lines.append(f"  {ordinal(mismatch.index)} image, stored / new / diff: {names}")
         return lines
 
     def relative(self, path):

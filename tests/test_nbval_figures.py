@@ -9,7 +9,8 @@
 * The pure functions: tolerances from cell metadata, image counts and sizes, the report.
 * End to end: pytest --nbval on a copy of notebook 01 whose stored PNGs were altered fails those
   cells, with the message and the images a maintainer needs, while an unaltered figure and an
-  ``# NBVAL_APPROX`` cell in the same notebook pass (a few seconds: one small kernel).
+  ``# NBVAL_APPROX`` cell in the same notebook pass; a wrong figure tolerance fails its cell
+  (a few seconds: one small kernel).
 """
 
 import base64
@@ -398,8 +399,9 @@ def test_every_stored_figure_is_compared_and_every_tolerance_is_readable(path):
 # ---------------------------------------------------------------------------
 
 def _altered_copy_of_notebook_01(folder):
-    """Notebook 01 with its figure cell three times (stored PNG mirrored / cropped / as is) and an
-    NBVAL_APPROX cell whose stored number is off by less than its tolerance."""
+    """Notebook 01 with its figure cell three times more (stored PNG mirrored / cropped / as is), an
+    NBVAL_APPROX cell whose stored number is off by less than its tolerance, and two figure cells
+    whose tolerance is wrong (unreadable; on a cell whose output is ignored)."""
     notebook = nbformat.read(NOTEBOOKS / "01_loading_mnist.ipynb", as_version=4)
     code = [c for c in notebook.cells if c.cell_type == "code"]
     first = next(number for number, c in enumerate(code) if png_images(c.outputs))
@@ -419,8 +421,12 @@ def _altered_copy_of_notebook_01(folder):
     approx = nbformat.v4.new_code_cell("# NBVAL_APPROX abs=0.01\nprint(round(2 / 3, 3))", id="approx")
     approx.execution_count = len(code) + 1
     approx.outputs = [nbformat.v4.new_output("stream", name="stdout", text="0.669\n")]
+    # two cells whose figure tolerance is wrong: unreadable, and on a cell whose output is ignored
+    unreadable = nbformat.from_dict(dict(figure, id="unreadable", metadata={"compare": {"figure": {"rms": "big"}}}))
+    ignored = nbformat.from_dict(dict(figure, id="ignored", source="# NBVAL_IGNORE_OUTPUT\n" + figure.source,
+                                      metadata={"compare": {"figure": {"rms": 5, "why": "no reason"}}}))
     # the original figure cell stays first (later cells use what it defines): then mirrored, cropped, as is
-    notebook.cells = cells + code[first + 1:] + [approx]
+    notebook.cells = cells + code[first + 1:] + [approx, unreadable, ignored]
     path = folder / "01_altered.ipynb"
     nbformat.write(notebook, path)
     return path, first + 1, len(notebook.cells)  # the mirrored figure's code-cell number, the cell count
@@ -440,12 +446,14 @@ def test_the_plugin_fails_a_real_notebook_cell_whose_figure_changed(tmp_path):
     # the mirrored and the cropped PNG fail; everything else passes, the NBVAL_APPROX cell included
     failed = sorted(int(n) for n in re.findall(r"FAILED 01_altered.ipynb::Cell (\d+)", out))
     passed = sorted(int(n) for n in re.findall(r"PASSED 01_altered.ipynb::Cell (\d+)", out))
-    assert failed == [first, first + 1], out
+    assert failed == [first, first + 1, count - 2, count - 1], out
     assert passed == [n for n in range(count) if n not in failed], out
     assert re.search(rf"Figures differ in 01_altered.ipynb, cell {first}:\n\s+1st image: RMS [\d.]+ exceeds the "
                      rf"tolerance {DEFAULT_RMS:g} \(the default\)", out), out
     assert f"Figures differ in 01_altered.ipynb, cell {first + 1}:" in out
     assert "1st image: different size: the new image is 556 x 469 pixels, the stored one 556 x 465 pixels" in out
+    assert f"Cell {count - 2}: cell metadata 'compare' -> 'figure' must be" in out
+    assert f"Cell {count - 1}: a figure tolerance on a cell whose output is not compared" in out
     assert re.search(r"nbval_figures: 4 stored figure images compared in [\d.]+ s", out), out
     assert "nbval_figures: stored, new and diff images of the figures that differ are in artifacts/figures/" in out
     written = sorted(p.name for p in (tmp_path / "artifacts" / "figures" / "01_altered").iterdir())

@@ -11,7 +11,7 @@ its tolerance means: the root mean square of the per-channel differences of the 
 images the plugin writes with ``compare_images(stored, new, tol)``.
 
 A cell whose figure legitimately moves a little between computers (training curves) may also
-ask for a Gaussian blur of both images before the RMS is taken (``"blur": 4``, in pixels): a
+ask for a Gaussian blur of both images before the RMS is taken (``"blur": 6``, in pixels): a
 line or tick label that moved by a pixel or two then counts for little, while a missing curve
 or a changed title still counts, so its tolerance can stay well below what such changes measure.
 """
