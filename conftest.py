@@ -13,9 +13,10 @@
 import os
 
 # Code cells with "compare" -> "numbers" rules in their metadata: those numbers compared with a
-# tolerance, every other number exactly (tests/nbval_approx.py, tools/outputs.py); and the
-# environment and skip guards (tests/run_guards.py).
-pytest_plugins = ["nbval_approx", "run_guards"]
+# tolerance, every other number exactly (tests/nbval_approx.py, tools/outputs.py); every stored
+# figure (image/png) compared with the new one within a measured RMS (tests/nbval_figures.py,
+# tools/figure_compare.py); and the environment and skip guards (tests/run_guards.py).
+pytest_plugins = ["nbval_approx", "nbval_figures", "run_guards"]
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")

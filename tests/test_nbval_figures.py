@@ -1,0 +1,462 @@
+"""The figure comparison (tests/nbval_figures.py, tools/figure_compare.py) catches real changes.
+
+* Mutation tests: figures are drawn with the real plotting helpers from the data behind a
+  notebook's stored figure (notebook 06's confusion matrix, transcribed from its stored figure;
+  notebook 05's training history, as its fit() printed it; the first MNIST training images) and
+  compared with that stored PNG under the tolerance the plugin uses for that cell. The same
+  figure passes (06's and 02's byte for byte); a transposed matrix, a swapped colour map, a
+  missing curve and a wrong title each exceed the tolerance. No TensorFlow, about a second.
+* The pure functions: tolerances from cell metadata, image counts and sizes, the report.
+* End to end: pytest --nbval on a copy of notebook 01 whose stored PNGs were altered fails those
+  cells, with the message and the images a maintainer needs, while an unaltered figure and an
+  ``# NBVAL_APPROX`` cell in the same notebook pass; a wrong figure tolerance fails its cell
+  (a few seconds: one small kernel).
+"""
+
+import base64
+import functools
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib
+import nbformat
+import numpy as np
+import pytest
+from PIL import Image, ImageOps
+
+matplotlib.use("Agg")
+import matplotlib.axes  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+
+from mnist_helpers import load_mnist, plot_confusion_matrix, plot_history, show_digits  # noqa: E402
+from tools.figure_compare import (  # noqa: E402
+    DEFAULT_RMS,
+    SizeMismatch,
+    Tolerance,
+    ToleranceError,
+    cell_tolerance,
+    compare_cell,
+    figure_rms,
+    ordinal,
+    png_images,
+    render_png,
+    write_images,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+NOTEBOOK_RC = {"font.size": 13}  # what every notebook's first cell sets
+
+# Notebook 06's confusion matrix of models/dense.keras on the test set, read off its stored figure
+# (drawn again from it, the figure is byte for byte the stored one: test_same_figure_passes).
+CONFUSION_06 = np.array([
+    [968, 1, 1, 1, 1, 1, 4, 1, 1, 1],
+    [0, 1129, 2, 1, 0, 1, 2, 0, 0, 0],
+    [3, 3, 1004, 5, 2, 0, 3, 8, 4, 0],
+    [0, 0, 0, 992, 0, 5, 0, 6, 1, 6],
+    [1, 0, 2, 0, 957, 0, 7, 2, 0, 13],
+    [3, 0, 0, 5, 2, 877, 4, 0, 0, 1],
+    [3, 3, 0, 1, 2, 4, 945, 0, 0, 0],
+    [0, 2, 6, 2, 0, 0, 0, 1014, 1, 3],
+    [3, 0, 3, 12, 4, 7, 6, 5, 925, 9],
+    [3, 3, 0, 4, 4, 2, 2, 3, 0, 988],
+])
+TITLE_06 = "Confusion matrix of the Dense(512) network on the test set"
+TITLE_06_MISTAKES = "Mistakes only: % of each true digit"
+TITLE_05_REFERENCE = "Reference run: Dense(512) network, 5 epochs"
+TITLE_05_EXTRA = "Extra run: 50,000 training / 10,000 validation images"
+TITLE_07 = "Convnet training"
+TITLE_02 = "The first 25 training images and their labels"
+
+
+@functools.cache
+def _code_cells(notebook):
+    return [c for c in nbformat.read(NOTEBOOKS / notebook, as_version=4).cells if c.cell_type == "code"]
+
+
+def stored_cell(notebook, number):
+    """Code cell `number` (as nbval counts them: 'Cell 9') of a notebook in notebooks/."""
+    return _code_cells(notebook)[number]
+
+
+def stored_png(notebook, number):
+    (png,) = png_images(stored_cell(notebook, number).outputs)
+    return png
+
+
+def draw(plot, *args, **kwargs):
+    """A helper's figure as the notebook's inline backend stores it (with the notebooks' font size)."""
+    with matplotlib.rc_context(NOTEBOOK_RC):
+        figure = plot(*args, **kwargs)
+        try:
+            return render_png(figure)
+        finally:
+            plt.close(figure)
+
+
+def printed_history(notebook, number):
+    """A training history as fit(verbose=2) printed it (4 decimals) in a stored code cell."""
+    text = "".join(o.get("text", "") for o in stored_cell(notebook, number).outputs)
+    history = {}
+    for key, value in re.findall(r"\b(accuracy|loss|val_accuracy|val_loss): ([\d.]+)", text):
+        history.setdefault(key, []).append(float(value))
+    assert history and len({len(values) for values in history.values()}) == 1, history
+    return history
+
+
+HISTORY_05_REFERENCE = ("05_training.ipynb", 4)
+HISTORY_05_EXTRA = ("05_training.ipynb", 7)
+HISTORY_07 = ("07_convnet.ipynb", 6)
+
+
+def mistake_shares():
+    """06's second matrix: each true digit's mistakes in % of its test images."""
+    mistakes = CONFUSION_06.copy()
+    np.fill_diagonal(mistakes, 0)
+    return 100 * mistakes / CONFUSION_06.sum(axis=1, keepdims=True)
+
+
+def swap_colormap(monkeypatch, old, new):
+    """Make every imshow(cmap=old) in the helpers draw with `new` instead."""
+    imshow = matplotlib.axes.Axes.imshow
+
+    def swapped(self, *args, **kwargs):
+        if kwargs.get("cmap") == old:
+            kwargs["cmap"] = new
+        return imshow(self, *args, **kwargs)
+
+    monkeypatch.setattr(matplotlib.axes.Axes, "imshow", swapped)
+
+
+def drop_curve(monkeypatch, label):
+    """Make the helpers forget to draw the curve labelled `label` (a plot_history bug)."""
+    plot = matplotlib.axes.Axes.plot
+
+    def plot_but_one(self, *args, **kwargs):
+        if kwargs.get("label") == label:
+            return []
+        return plot(self, *args, **kwargs)
+
+    monkeypatch.setattr(matplotlib.axes.Axes, "plot", plot_but_one)
+
+
+def red_and_blue_swapped(png):
+    """The stored PNG with its red and blue channels swapped: bwr drawn as bwr_r, viridis as another map."""
+    with Image.open(io.BytesIO(png)) as image:
+        red, green, blue, *alpha = image.split()
+        buffer = io.BytesIO()
+        Image.merge(image.mode, (blue, green, red, *alpha)).save(buffer, format="png")
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def digits_25():
+    (images, labels), _ = load_mnist()
+    return images[:25], labels[:25]
+
+
+def digit_grid(images, labels, title=TITLE_02):
+    return draw(show_digits, images, labels, ncols=5, cell_size=1.6, title=title)
+
+
+# name: (notebook, code cell, draw(monkeypatch, first 25 training digits) -> PNG), each drawn as the
+# notebook draws it, from the data behind its stored figure
+SAME = {
+    "06 confusion matrix": ("06_evaluation.ipynb", 9, lambda m, d: draw(plot_confusion_matrix, CONFUSION_06, TITLE_06)),
+    "06 mistakes-only matrix": (
+        "06_evaluation.ipynb", 12, lambda m, d: draw(plot_confusion_matrix, mistake_shares(), TITLE_06_MISTAKES,
+                                                     percent=True)),
+    "02 digit grid": ("02_shapes_and_labels.ipynb", 5, lambda m, d: digit_grid(*d)),
+    # drawn from the 4 decimals fit() printed, so a pixel off here and there
+    "05 reference training curves": (
+        "05_training.ipynb", 6, lambda m, d: draw(plot_history, printed_history(*HISTORY_05_REFERENCE),
+                                                  TITLE_05_REFERENCE)),
+    "05 extra run's training and validation curves": (
+        "05_training.ipynb", 8, lambda m, d: draw(plot_history, printed_history(*HISTORY_05_EXTRA), TITLE_05_EXTRA)),
+    "07 convnet training curves": (
+        "07_convnet.ipynb", 7, lambda m, d: draw(plot_history, printed_history(*HISTORY_07), TITLE_07)),
+}
+EXACT = {"06 confusion matrix", "06 mistakes-only matrix", "02 digit grid"}
+
+
+def _drawn_with(mutate, notebook, number):
+    """draw(monkeypatch, digits) of SAME's figure for (notebook, number), after mutate(monkeypatch)."""
+    drawing = next(d for nb, n, d in SAME.values() if (nb, n) == (notebook, number))
+
+    def mutated(monkeypatch, digits):
+        mutate(monkeypatch)
+        return drawing(monkeypatch, digits)
+
+    return notebook, number, mutated
+
+
+def _history_without_validation(monkeypatch, digits):
+    history = printed_history(*HISTORY_05_EXTRA)
+    return draw(plot_history, {k: v for k, v in history.items() if not k.startswith("val_")}, TITLE_05_EXTRA)
+
+
+MUTATIONS = {
+    # the bug of issue 16: plot_confusion_matrix drawing the matrix transposed
+    "06 confusion matrix transposed": (
+        "06_evaluation.ipynb", 9, lambda m, d: draw(plot_confusion_matrix, CONFUSION_06.T, TITLE_06)),
+    "06 mistakes-only matrix transposed": (
+        "06_evaluation.ipynb", 12, lambda m, d: draw(plot_confusion_matrix, mistake_shares().T, TITLE_06_MISTAKES,
+                                                     percent=True)),
+    # a swapped colour map
+    "06 confusion matrix in Greens, not Blues": _drawn_with(lambda m: swap_colormap(m, "Blues", "Greens"),
+                                                            "06_evaluation.ipynb", 9),
+    "06 confusion matrix in Blues_r, not Blues": _drawn_with(lambda m: swap_colormap(m, "Blues", "Blues_r"),
+                                                             "06_evaluation.ipynb", 9),
+    "02 digits in gray, not gray_r": _drawn_with(lambda m: swap_colormap(m, "gray_r", "gray"),
+                                                 "02_shapes_and_labels.ipynb", 5),
+    "07 learned filters in bwr_r (red and blue swapped)": (
+        "07_convnet.ipynb", 12, lambda m, d: red_and_blue_swapped(stored_png("07_convnet.ipynb", 12))),
+    "07 feature maps in another map (red and blue swapped)": (
+        "07_convnet.ipynb", 13, lambda m, d: red_and_blue_swapped(stored_png("07_convnet.ipynb", 13))),
+    # a missing curve
+    "05 extra run without its validation curves": ("05_training.ipynb", 8, _history_without_validation),
+    "05 extra run without its training loss curve": _drawn_with(lambda m: drop_curve(m, "training loss"),
+                                                                "05_training.ipynb", 8),
+    "05 reference run without its accuracy curve": _drawn_with(lambda m: drop_curve(m, "training accuracy"),
+                                                               "05_training.ipynb", 6),
+    "07 convnet without its loss curve": _drawn_with(lambda m: drop_curve(m, "training loss"),
+                                                     "07_convnet.ipynb", 7),
+    # a wrong title
+    "06 confusion matrix titled 'training set'": (
+        "06_evaluation.ipynb", 9,
+        lambda m, d: draw(plot_confusion_matrix, CONFUSION_06, TITLE_06.replace("test set", "training set"))),
+    "02 digit grid titled 'test images'": (
+        "02_shapes_and_labels.ipynb", 5, lambda m, d: digit_grid(*d, title=TITLE_02.replace("training", "test"))),
+    "05 extra run titled as the reference run": (
+        "05_training.ipynb", 8, lambda m, d: draw(plot_history, printed_history(*HISTORY_05_EXTRA),
+                                                  TITLE_05_REFERENCE)),
+}
+
+
+def measured(notebook, number, new):
+    """(RMS or a size problem, the cell's Tolerance) of a new PNG against the cell's stored one,
+    measured as the plugin measures it."""
+    tolerance = cell_tolerance(stored_cell(notebook, number).metadata)
+    try:
+        return figure_rms(stored_png(notebook, number), new, tolerance.blur), tolerance
+    except SizeMismatch as error:
+        return f"different size: {error}", tolerance
+
+
+@pytest.mark.parametrize("name", SAME)
+def test_same_figure_passes(name, monkeypatch, digits_25):
+    notebook, number, drawing = SAME[name]
+    rms, tolerance = measured(notebook, number, drawing(monkeypatch, digits_25))
+    assert isinstance(rms, float) and rms <= tolerance.rms, (rms, tolerance)
+    if name in EXACT:
+        assert rms == 0.0  # byte for byte the stored figure
+
+
+@pytest.mark.filterwarnings("ignore:No artists with labels found to put in legend")  # a dropped curve
+@pytest.mark.parametrize("name", MUTATIONS)
+def test_mutation_fails_the_cell(name, monkeypatch, digits_25):
+    """Each mutation exceeds the cell's tolerance, or changes the image's size (which fails the
+    cell whatever the RMS). docs/measured-figures.md lists each RMS next to its tolerance."""
+    notebook, number, drawing = MUTATIONS[name]
+    rms, tolerance = measured(notebook, number, drawing(monkeypatch, digits_25))
+    if isinstance(rms, str):
+        assert rms.startswith("different size"), rms
+        return
+    assert rms > tolerance.rms, f"{name}: RMS {rms:.3f} is within the tolerance {tolerance.rms}"
+
+
+# ---------------------------------------------------------------------------
+# The pure functions
+# ---------------------------------------------------------------------------
+
+def _png(array):
+    buffer = io.BytesIO()
+    Image.fromarray(np.asarray(array, dtype=np.uint8)).save(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _output(png):
+    return {"output_type": "display_data", "data": {"image/png": base64.b64encode(png).decode(),
+                                                    "text/plain": "<Figure>"}, "metadata": {}}
+
+
+WHITE = np.full((40, 60, 3), 255)
+BLOCK = WHITE.copy()
+BLOCK[10:30, 20:40] = 0
+
+
+def test_identical_images_measure_zero_and_differences_grow_with_the_change():
+    assert figure_rms(_png(WHITE), _png(WHITE)) == 0.0
+    small, large = BLOCK.copy(), BLOCK.copy()
+    small[10:30, 20:22] = 255
+    large[10:30, 20:40] = 255
+    assert 0 < figure_rms(_png(BLOCK), _png(small)) < figure_rms(_png(BLOCK), _png(large))
+
+
+def test_an_opaque_rgba_image_equals_its_rgb_twin():
+    rgba = np.dstack([BLOCK, np.full(BLOCK.shape[:2], 255)])
+    assert figure_rms(_png(BLOCK), _png(rgba)) == 0.0
+
+
+def test_images_of_different_size_fail_with_a_message_saying_so():
+    with pytest.raises(SizeMismatch, match="the new image is 60 x 41 pixels, the stored one 60 x 40 pixels"):
+        figure_rms(_png(WHITE), _png(np.full((41, 60, 3), 255)))
+    problems, mismatches = compare_cell([_output(_png(WHITE))], [_output(_png(WHITE[:39]))], Tolerance(1.0))
+    assert problems == ["1st image: different size: the new image is 60 x 39 pixels, the stored one 60 x 40 pixels"]
+    assert len(mismatches) == 1
+
+
+def test_compare_cell_names_the_image_the_rms_and_the_tolerance():
+    stored = [_output(_png(WHITE)), _output(_png(BLOCK))]
+    new = [_output(_png(WHITE)), _output(_png(WHITE))]
+    problems, mismatches = compare_cell(stored, new, Tolerance(2.0, "training curves"))
+    assert len(problems) == 1
+    assert re.fullmatch(r"2nd image: RMS [\d.]+ exceeds the tolerance 2 \(this cell: training curves\)", problems[0])
+    assert [m.index for m in mismatches] == [2]
+    assert compare_cell(stored, stored, Tolerance(0.0)) == ([], [])
+    problems, _ = compare_cell(stored, new, Tolerance(2.0, "curves", blur=4))
+    assert re.fullmatch(r"2nd image: RMS [\d.]+ after a 4-pixel blur exceeds the tolerance 2 \(this cell: curves\)",
+                        problems[0])
+
+
+def test_a_blur_forgives_a_line_moved_by_a_pixel_more_than_a_missing_one():
+    moved = WHITE.copy()
+    moved[:, 31] = 0
+    line = WHITE.copy()
+    line[:, 30] = 0
+    for blur in (2, 4):
+        shift, gone = figure_rms(_png(line), _png(moved), blur), figure_rms(_png(line), _png(WHITE), blur)
+        assert shift < 0.5 * figure_rms(_png(line), _png(moved))
+        assert gone > 2 * shift
+
+
+def test_compare_cell_fails_when_the_number_of_images_differs():
+    problems, _ = compare_cell([_output(_png(WHITE))], [], Tolerance(1.0))
+    assert problems == ["the cell drew 0 images, the stored outputs hold 1"]
+
+
+def test_write_images_writes_stored_new_and_diff(tmp_path):
+    paths = write_images(tmp_path / "figs", "cell03-1st", _png(BLOCK), _png(WHITE))
+    assert [p.name for p in paths] == ["cell03-1st-stored.png", "cell03-1st-new.png", "cell03-1st-diff.png"]
+    assert all(p.stat().st_size > 0 for p in paths)
+    assert len(write_images(tmp_path / "figs", "size", _png(BLOCK), _png(WHITE[:30]))) == 2  # no diff
+
+
+@pytest.mark.parametrize("number, text", [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"),
+                                          (12, "12th"), (13, "13th"), (21, "21st"), (22, "22nd")])
+def test_ordinal(number, text):
+    assert ordinal(number) == text
+
+
+def test_cell_tolerance_reads_the_metadata():
+    assert cell_tolerance({}) == Tolerance(DEFAULT_RMS)
+    assert cell_tolerance({"compare": {"numbers": {"abs": 1}}}) == Tolerance(DEFAULT_RMS)  # the sibling key
+    assert cell_tolerance({"compare": {"figure": {"rms": 6, "why": " curves "}}}) == Tolerance(6.0, "curves")
+    assert cell_tolerance({"compare": {"figure": {"rms": 3, "blur": 4, "why": "c"}}}) == Tolerance(3.0, "c", 4.0)
+
+
+@pytest.mark.parametrize("metadata, message", [
+    ({"compare": []}, "must be a mapping"),
+    ({"compare": {"figure": 3}}, "must be"),
+    ({"compare": {"figure": {"rms": 3}}}, "must be"),
+    ({"compare": {"figure": {"rms": 3, "why": "x", "extra": 1}}}, "must be"),
+    ({"compare": {"figure": {"rms": -1, "why": "x"}}}, "finite number >= 0"),
+    ({"compare": {"figure": {"rms": "3", "why": "x"}}}, "finite number >= 0"),
+    ({"compare": {"figure": {"rms": True, "why": "x"}}}, "finite number >= 0"),
+    ({"compare": {"figure": {"rms": float("nan"), "why": "x"}}}, "finite number >= 0"),
+    ({"compare": {"figure": {"rms": 3, "why": " "}}}, "'why' must say why"),
+    ({"compare": {"figure": {"rms": 3, "why": "x", "blur": -1}}}, "'blur' must be a number of pixels"),
+    ({"compare": {"figure": {"rms": 3, "why": "x", "blur": 50}}}, "'blur' must be a number of pixels"),
+])
+def test_cell_tolerance_rejects_what_it_cannot_read(metadata, message):
+    with pytest.raises(ToleranceError, match=message):
+        cell_tolerance(metadata)
+
+
+NOTEBOOK_PATHS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=[p.name for p in NOTEBOOK_PATHS])
+def test_every_stored_figure_is_compared_and_every_tolerance_is_readable(path):
+    """No figure is exempt: a cell that stores a PNG has its output compared (no
+    NBVAL_IGNORE_OUTPUT), and a figure tolerance sits only on such a cell, with its reason."""
+    for number, cell in enumerate(c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"):
+        tolerance = cell_tolerance(cell.metadata)
+        has_figure = bool(png_images(cell.outputs))
+        if tolerance.why:
+            assert has_figure, f"cell {number}: a figure tolerance on a cell without a figure"
+        if has_figure:
+            assert "NBVAL_IGNORE_OUTPUT" not in cell.source and "NBVAL_SKIP" not in cell.source, (
+                f"cell {number}: its figure would not be compared")
+
+
+# ---------------------------------------------------------------------------
+# End to end: pytest --nbval on a notebook whose stored figures were altered
+# ---------------------------------------------------------------------------
+
+def _altered_copy_of_notebook_01(folder):
+    """Notebook 01 with its figure cell three times more (stored PNG mirrored / cropped / as is), an
+    NBVAL_APPROX cell whose stored number is off by less than its tolerance, and two figure cells
+    whose tolerance is wrong (unreadable; on a cell whose output is ignored)."""
+    notebook = nbformat.read(NOTEBOOKS / "01_loading_mnist.ipynb", as_version=4)
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    first = next(number for number, c in enumerate(code) if png_images(c.outputs))
+    figure = code[first]
+    cells = code[:first + 1]
+    for index, change in enumerate((ImageOps.mirror, lambda im: im.crop((0, 0, im.width, im.height - 4)), None)):
+        cell = nbformat.from_dict(dict(figure, id=f"figure-{index}"))
+        cell.outputs = nbformat.from_dict([dict(o, data=dict(o.get("data", {}))) for o in figure.outputs])
+        if change:
+            for output in cell.outputs:
+                if "image/png" in output.get("data", {}):
+                    with Image.open(io.BytesIO(png_images([output])[0])) as image:
+                        buffer = io.BytesIO()
+                        change(image).save(buffer, format="png")
+                    output["data"]["image/png"] = base64.b64encode(buffer.getvalue()).decode()
+        cells.append(cell)
+    approx = nbformat.v4.new_code_cell("# NBVAL_APPROX abs=0.01\nprint(round(2 / 3, 3))", id="approx")
+    approx.execution_count = len(code) + 1
+    approx.outputs = [nbformat.v4.new_output("stream", name="stdout", text="0.669\n")]
+    # two cells whose figure tolerance is wrong: unreadable, and on a cell whose output is ignored
+    unreadable = nbformat.from_dict(dict(figure, id="unreadable", metadata={"compare": {"figure": {"rms": "big"}}}))
+    ignored = nbformat.from_dict(dict(figure, id="ignored", source="# NBVAL_IGNORE_OUTPUT\n" + figure.source,
+                                      metadata={"compare": {"figure": {"rms": 5, "why": "no reason"}}}))
+    # the original figure cell stays first (later cells use what it defines): then mirrored, cropped, as is
+    notebook.cells = cells + code[first + 1:] + [approx, unreadable, ignored]
+    path = folder / "01_altered.ipynb"
+    nbformat.write(notebook, path)
+    return path, first + 1, len(notebook.cells)  # the mirrored figure's code-cell number, the cell count
+
+
+def test_the_plugin_fails_a_real_notebook_cell_whose_figure_changed(tmp_path):
+    path, first, count = _altered_copy_of_notebook_01(tmp_path)
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    env = dict(os.environ, MPLBACKEND="module://matplotlib_inline.backend_inline",
+               PYTHONPATH=os.pathsep.join(str(p) for p in (ROOT, ROOT / "tests", ROOT / "notebooks")))
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", str(path), "-p", "nbval_approx", "-p", "nbval_figures", "--nbval",
+         "--nbval-current-env", "-p", "no:cacheprovider", "-q", "--rootdir", str(tmp_path), "-rA"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    out = result.stdout
+    assert result.returncode == 1, out + result.stderr
+    # the mirrored and the cropped PNG fail; everything else passes, the NBVAL_APPROX cell included
+    failed = sorted(int(n) for n in re.findall(r"FAILED 01_altered.ipynb::Cell (\d+)", out))
+    passed = sorted(int(n) for n in re.findall(r"PASSED 01_altered.ipynb::Cell (\d+)", out))
+    assert failed == [first, first + 1, count - 2, count - 1], out
+    assert passed == [n for n in range(count) if n not in failed], out
+    assert re.search(rf"Figures differ in 01_altered.ipynb, cell {first}:\n\s+1st image: RMS [\d.]+ exceeds the "
+                     rf"tolerance {DEFAULT_RMS:g} \(the default\)", out), out
+    assert f"Figures differ in 01_altered.ipynb, cell {first + 1}:" in out
+    assert "1st image: different size: the new image is 556 x 469 pixels, the stored one 556 x 465 pixels" in out
+    assert f"Cell {count - 2}: cell metadata 'compare' -> 'figure' must be" in out
+    assert f"Cell {count - 1}: a figure tolerance on a cell whose output is not compared" in out
+    assert re.search(r"nbval_figures: 4 stored figure images compared in [\d.]+ s", out), out
+    assert "nbval_figures: stored, new and diff images of the figures that differ are in artifacts/figures/" in out
+    written = sorted(p.name for p in (tmp_path / "artifacts" / "figures" / "01_altered").iterdir())
+    assert written == [f"cell{first:02d}-1st-diff.png", f"cell{first:02d}-1st-new.png",
+                       f"cell{first:02d}-1st-stored.png", f"cell{first + 1:02d}-1st-new.png",
+                       f"cell{first + 1:02d}-1st-stored.png"]
