@@ -3,7 +3,7 @@
 nbval 0.11 leaves ``image/png`` out of its comparison (unless run with ``--nbdime``), so a cell
 whose only output is a figure would be checked only as ``<Figure size 850x750 with 2 Axes>``:
 a transposed confusion matrix or a missing curve would pass. This plugin wraps every compared
-nbval cell's ``compare_outputs`` (after any other wrapper, such as the ``# NBVAL_APPROX`` one:
+nbval cell's ``compare_outputs`` (after any other wrapper, such as the number rules' one:
 nbval still compares the text, this adds the figures) and fails the cell if
 
 * it draws another number of images than it stores, or an image of another size, or
@@ -114,7 +114,7 @@ class FigureComparison:
             if not item.options["check"]:
                 if has_own:
                     _fail_with(item, "a figure tolerance on a cell whose output is not compared "
-                                     "(NBVAL_IGNORE_OUTPUT?)")
+                                     "(tagged nbval-ignore-output?)")
                 continue
             self.install(item, tolerance)
 

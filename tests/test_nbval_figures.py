@@ -9,7 +9,7 @@
 * The pure functions: tolerances from cell metadata, image counts and sizes, the report.
 * End to end: pytest --nbval on a copy of notebook 01 whose stored PNGs were altered fails those
   cells, with the message and the images a maintainer needs, while an unaltered figure and an
-  ``# NBVAL_APPROX`` cell in the same notebook pass; a wrong figure tolerance fails its cell
+  number-rule cell in the same notebook pass; a wrong figure tolerance fails its cell
   (a few seconds: one small kernel).
 """
 
@@ -383,14 +383,15 @@ NOTEBOOK_PATHS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=[p.name for p in NOTEBOOK_PATHS])
 def test_every_stored_figure_is_compared_and_every_tolerance_is_readable(path):
     """No figure is exempt: a cell that stores a PNG has its output compared (no
-    NBVAL_IGNORE_OUTPUT), and a figure tolerance sits only on such a cell, with its reason."""
+    nbval-ignore-output or nbval-skip tag), and a figure tolerance sits only on such a cell, with its reason."""
     for number, cell in enumerate(c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"):
         tolerance = cell_tolerance(cell.metadata)
         has_figure = bool(png_images(cell.outputs))
         if tolerance.why:
             assert has_figure, f"cell {number}: a figure tolerance on a cell without a figure"
         if has_figure:
-            assert "NBVAL_IGNORE_OUTPUT" not in cell.source and "NBVAL_SKIP" not in cell.source, (
+            tags = set(cell.metadata.get("tags", []))
+            assert not tags & {"nbval-ignore-output", "nbval-skip"} and "NBVAL_" not in cell.source, (
                 f"cell {number}: its figure would not be compared")
 
 
@@ -399,8 +400,8 @@ def test_every_stored_figure_is_compared_and_every_tolerance_is_readable(path):
 # ---------------------------------------------------------------------------
 
 def _altered_copy_of_notebook_01(folder):
-    """Notebook 01 with its figure cell three times more (stored PNG mirrored / cropped / as is), an
-    NBVAL_APPROX cell whose stored number is off by less than its tolerance, and two figure cells
+    """Notebook 01 with its figure cell three times more (stored PNG mirrored / cropped / as is), a
+    cell with a number rule whose stored number is off by less than its tolerance, and two figure cells
     whose tolerance is wrong (unreadable; on a cell whose output is ignored)."""
     notebook = nbformat.read(NOTEBOOKS / "01_loading_mnist.ipynb", as_version=4)
     code = [c for c in notebook.cells if c.cell_type == "code"]
@@ -418,13 +419,14 @@ def _altered_copy_of_notebook_01(folder):
                         change(image).save(buffer, format="png")
                     output["data"]["image/png"] = base64.b64encode(buffer.getvalue()).decode()
         cells.append(cell)
-    approx = nbformat.v4.new_code_cell("# NBVAL_APPROX abs=0.01\nprint(round(2 / 3, 3))", id="approx")
+    approx = nbformat.v4.new_code_cell("print(round(2 / 3, 3))", id="approx", metadata={
+        "compare": {"numbers": [{"before": "$", "abs": 0.01, "why": "a number rule beside the figures"}]}})
     approx.execution_count = len(code) + 1
     approx.outputs = [nbformat.v4.new_output("stream", name="stdout", text="0.669\n")]
     # two cells whose figure tolerance is wrong: unreadable, and on a cell whose output is ignored
     unreadable = nbformat.from_dict(dict(figure, id="unreadable", metadata={"compare": {"figure": {"rms": "big"}}}))
-    ignored = nbformat.from_dict(dict(figure, id="ignored", source="# NBVAL_IGNORE_OUTPUT\n" + figure.source,
-                                      metadata={"compare": {"figure": {"rms": 5, "why": "no reason"}}}))
+    ignored = nbformat.from_dict(dict(figure, id="ignored", metadata={
+        "tags": ["nbval-ignore-output"], "compare": {"figure": {"rms": 5, "why": "no reason"}}}))
     # the original figure cell stays first (later cells use what it defines): then mirrored, cropped, as is
     notebook.cells = cells + code[first + 1:] + [approx, unreadable, ignored]
     path = folder / "01_altered.ipynb"
@@ -443,7 +445,7 @@ def test_the_plugin_fails_a_real_notebook_cell_whose_figure_changed(tmp_path):
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     out = result.stdout
     assert result.returncode == 1, out + result.stderr
-    # the mirrored and the cropped PNG fail; everything else passes, the NBVAL_APPROX cell included
+    # the mirrored and the cropped PNG fail; everything else passes, the number-rule cell included
     failed = sorted(int(n) for n in re.findall(r"FAILED 01_altered.ipynb::Cell (\d+)", out))
     passed = sorted(int(n) for n in re.findall(r"PASSED 01_altered.ipynb::Cell (\d+)", out))
     assert failed == [first, first + 1, count - 2, count - 1], out
