@@ -12,14 +12,17 @@
 
 import os
 
+from tools.notebook_runner import KERNEL_ENV
+
 # Code cells with "compare" -> "numbers" rules in their metadata: those numbers compared with a
 # tolerance, every other number exactly (tests/nbval_approx.py, tools/outputs.py); every stored
 # figure (image/png) compared with the new one within a measured RMS (tests/nbval_figures.py,
 # tools/figure_compare.py); and the environment and skip guards (tests/run_guards.py).
 pytest_plugins = ["nbval_approx", "nbval_figures", "run_guards"]
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+# what every notebook kernel gets, the same for the tests as for the tools (tools/notebook_runner.py)
+for _key, _value in KERNEL_ENV.items():
+    os.environ.setdefault(_key, _value)
 
 
 def pytest_collectstart(collector):

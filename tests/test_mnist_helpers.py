@@ -3,6 +3,7 @@
 import time
 
 import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -201,3 +202,45 @@ def test_confusion_matrix_in_percent_leaves_zeros_blank_and_rejects_other_shapes
     with pytest.raises(ValueError, match="10x10"):
         mnist_helpers.plot_confusion_matrix(np.zeros((9, 10)))
     matplotlib.pyplot.close("all")
+
+
+# What the figures say, artist by artist: the changes a pixel comparison is too coarse to see
+# (one count in a matrix, one label in a grid, a line style, an axis label).
+
+def test_confusion_matrix_writes_each_count_in_its_own_cell():
+    matrix = np.arange(100).reshape(10, 10)
+    fig = mnist_helpers.plot_confusion_matrix(matrix)
+    ax = fig.axes[0]
+    written = {(round(text.get_position()[1]), round(text.get_position()[0])): text.get_text() for text in ax.texts}
+    assert written == {(i, j): str(matrix[i, j]) for i in range(10) for j in range(10)}
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("predicted digit", "true digit")
+    assert np.array_equal(ax.images[0].get_array(), matrix), "rows must be the true digit, columns the prediction"
+    plt.close(fig)
+
+
+def test_digit_grid_titles_each_image_with_its_own_label():
+    images, labels = np.zeros((12, 28, 28)), np.array([3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8])
+    fig = mnist_helpers.show_digits(images, labels)
+    assert [ax.get_title() for ax in fig.axes[:12]] == [str(label) for label in labels]
+    predictions = labels.copy()
+    predictions[2] = 7
+    fig2 = mnist_helpers.show_digits(images, labels, predictions=predictions)
+    titles = [(ax.get_title(), ax.title.get_color()) for ax in fig2.axes[:3]]
+    assert titles == [("true 3\npred 3", "black"), ("true 1\npred 1", "black"), ("true 4\npred 7", "red")]
+    plt.close(fig)
+    plt.close(fig2)
+
+
+def test_training_curves_label_their_axes_and_tell_the_two_curves_apart():
+    history = {"loss": [0.3, 0.2], "accuracy": [0.9, 0.95], "val_loss": [0.25, 0.22], "val_accuracy": [0.92, 0.94]}
+    fig = mnist_helpers.plot_history(history)
+    for ax, metric in zip(fig.axes, ("loss", "accuracy")):
+        assert (ax.get_xlabel(), ax.get_ylabel()) == ("epoch", metric)
+        training, validation = ax.get_lines()
+        assert list(training.get_ydata()) == history[metric]
+        assert list(validation.get_ydata()) == history[f"val_{metric}"]
+        assert (training.get_linestyle(), training.get_marker()) != (validation.get_linestyle(),
+                                                                     validation.get_marker())
+        assert [text.get_text() for text in ax.get_legend().get_texts()] == [f"training {metric}",
+                                                                             f"validation {metric}"]
+    plt.close(fig)

@@ -125,6 +125,8 @@ def test_notebook_08_shows_the_recipe_the_tools_train(notebook_08):
     assert notebook_08["schedule"].get_config() == train_models.recipe_schedule(keras).get_config()
     optimizer, tools_optimizer = notebook_08["optimizer"], train_models.recipe_optimizer(keras)
     assert type(optimizer) is type(tools_optimizer)
+    assert notebook_08["recipe"].optimizer is optimizer, "08 compiles the recipe with another optimizer"
+    assert notebook_08["recipe"].loss == "sparse_categorical_crossentropy"
     ignore = ("name", "learning_rate")
     assert ({k: v for k, v in optimizer.get_config().items() if k not in ignore}
             == {k: v for k, v in tools_optimizer.get_config().items() if k not in ignore})

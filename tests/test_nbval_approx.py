@@ -288,10 +288,12 @@ def test_plugin_in_a_real_nbval_run(tmp_path):
         ("print('accuracy 0.5')", "accuracy 0.9\n", dict(accuracy, tags=["nbval-ignore-output"])),  # 7
         ("print('anything')", "something else\n", {"tags": ["nbval-ignore-output"]}),  # 8: ignored, passes
         ("print(x + 1)", "6\n", {"compare": {"figure": {"not": "read here"}}}),  # 9: passes, x defined
+        ("print('accuracy  0.98')", "accuracy 0.98\n", {}),  # 10: no rule: even spacing is exact
+        ("print('accuracy 0.98'); print('extra')", "accuracy 0.98\n", accuracy),  # 11: an extra line fails
     ])
     report = run_nbval(tmp_path / "demo.ipynb", cwd=tmp_path)
     summary = report.split("short test summary")[-1]
-    assert "7 failed, 3 passed" in report, report
+    assert "9 failed, 3 passed" in report, report
     for passed in ("Cell 0", "Cell 8", "Cell 9"):
         assert f"demo.ipynb::{passed} " not in summary, report
     assert "demo.ipynb Cell 1: 'accuracy ' on stdout line 1: new 0.985, stored 0.980, allowed ±0.001" in report

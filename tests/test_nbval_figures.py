@@ -462,3 +462,10 @@ def test_the_plugin_fails_a_real_notebook_cell_whose_figure_changed(tmp_path):
     assert written == [f"cell{first:02d}-1st-diff.png", f"cell{first:02d}-1st-new.png",
                        f"cell{first:02d}-1st-stored.png", f"cell{first + 1:02d}-1st-new.png",
                        f"cell{first + 1:02d}-1st-stored.png"]
+
+
+def test_the_default_tolerance_is_the_one_measured_and_documented():
+    documented = re.search(r"\*\*Default: RMS ([\d.]+)\*\*", (ROOT / "docs" / "measured-figures.md").read_text())
+    assert documented and float(documented.group(1)) == DEFAULT_RMS, (
+        "tools/figure_compare.py's DEFAULT_RMS and docs/measured-figures.md disagree: measure again "
+        "(python -m tools.measure_figures) before changing either")

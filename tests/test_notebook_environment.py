@@ -57,9 +57,9 @@ def run_in_kernel(kernel, code):
     return "".join(stdout)
 
 
-def test_notebook_07_chooses_onednn_on():
-    assert re.search(rf'^os\.environ\.setdefault\("{VARIABLE}", "1"\)$', first_code_cell("07_convnet.ipynb"),
-                     re.MULTILINE)
+@pytest.mark.parametrize("name", ["07_convnet.ipynb", "08_improving_the_convnet.ipynb"])
+def test_notebooks_07_and_08_choose_onednn_on(name):
+    assert re.search(rf'^os\.environ\.setdefault\("{VARIABLE}", "1"\)$', first_code_cell(name), re.MULTILINE)
 
 
 @pytest.mark.parametrize("target", MAKE_TARGETS)
