@@ -48,7 +48,8 @@ from tools.figure_compare import (
     ordinal,
     png_images,
 )
-from tools.notebook_runner import NOTEBOOKS, ROOT
+from tools.measure_spread import cpu_name
+from tools.notebook_runner import KERNEL_ENV, NOTEBOOKS, ROOT
 
 #: setting -> (pinned to core 0, ONEDNN_MAX_CPU_ISA, TF_ENABLE_ONEDNN_OPTS); None: not set
 SETTINGS = {
@@ -60,8 +61,6 @@ SETTINGS = {
     "portable": (True, "AVX2", "0"),
     "portable-1": (True, "AVX2", "1"),
 }
-# what conftest.py gives the test kernels
-TEST_ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "3", "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
 
 
 def figure_cells(notebook):
@@ -79,7 +78,7 @@ def figure_cells(notebook):
 def environment(setting):
     """(command prefix, environment) of a child run under `setting`."""
     pinned, isa, onednn = SETTINGS[setting]
-    env = dict(os.environ, **TEST_ENVIRONMENT)
+    env = dict(os.environ, **KERNEL_ENV)  # what the test kernels get
     for name, value in (("ONEDNN_MAX_CPU_ISA", isa), ("TF_ENABLE_ONEDNN_OPTS", onednn)):
         env.pop(name, None)
         if value is not None:
@@ -237,16 +236,6 @@ def replace_between_markers(document, report):
         return before + block + rest.split(END, 1)[1]
     return block + "\n"
 
-
-def cpu_name():
-    """The processor's model name (Linux: /proc/cpuinfo), for the report's header."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 if __name__ == "__main__":
