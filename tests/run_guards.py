@@ -76,6 +76,14 @@ def put_back(before, names):
             os.environ.pop(name, None)
 
 
+def undo_environ_changes(before):
+    """Put back every variable changed since ``before``; return what had changed ("" if nothing)."""
+    changed = environ_changes(before)
+    described = describe_changes(before, changed)
+    put_back(before, changed)
+    return described
+
+
 def require_all_checks(config):
     return config.stash[ENVIRON_AT_START].get(REQUIRE_ALL_CHECKS) == "1"
 
@@ -99,12 +107,11 @@ def fail_instead_of_skip(report):
 def pytest_make_collect_report(collector):
     before = dict(os.environ)
     report = yield
-    changed = environ_changes(before)
-    if changed:
+    changes = undo_environ_changes(before)
+    if changes:
         message = (f"collecting {collector.nodeid or collector.path} changed os.environ, which every notebook "
-                   f"kernel inherits (nbval --nbval-current-env):\n{describe_changes(before, changed)}\n"
+                   f"kernel inherits (nbval --nbval-current-env):\n{changes}\n"
                    "Set variables in a fixture with monkeypatch.setenv instead; the change has been undone.")
-        put_back(before, changed)
         report.outcome, report.longrepr = "failed", message
     elif report.skipped and require_all_checks(collector.config):
         fail_instead_of_skip(report)
@@ -124,11 +131,9 @@ def pytest_runtest_setup(item):
     """Before a notebook's kernel starts (nbval starts it when the first cell is set up)."""
     if item.path.suffix != ".ipynb" or getattr(item.parent, "kernel", None) is not None:
         return
-    at_start = item.config.stash[ENVIRON_AT_START]
-    changed = environ_changes(at_start)
-    if changed:
+    changes = undo_environ_changes(item.config.stash[ENVIRON_AT_START])
+    if changes:
         message = (f"os.environ is not what it was when pytest started, and {item.path.name}'s kernel would "
-                   f"inherit it:\n{describe_changes(at_start, changed)}\nA test, fixture or conftest changed it "
+                   f"inherit it:\n{changes}\nA test, fixture or conftest changed it "
                    "without undoing it (use monkeypatch.setenv). Put back for the notebooks after this one.")
-        put_back(at_start, changed)
         pytest.fail(message, pytrace=False)
