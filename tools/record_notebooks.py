@@ -26,21 +26,21 @@ import nbformat
 
 from tools import notebook_runner
 from tools.notebook_runner import NOTEBOOKS
-from tools.outputs import CELL_METADATA_KEYS, RuleError, cell_texts, check_rules, read_rules, sanitizer
+from tools.outputs import (
+    CELL_METADATA_KEYS,
+    RuleError,
+    cell_texts,
+    check_rules,
+    read_rules,
+    sanitizer,
+    text_fields,
+)
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
 class RecordError(RuntimeError):
     """A notebook that cannot be recorded as the tests need it."""
-
-
-def _texts(output):
-    """The text parts of an output that nbval compares."""
-    if output.get("output_type") == "stream":
-        return {"text": output.get("text", "")}
-    return {mime: value for mime, value in output.get("data", {}).items()
-            if isinstance(value, str) and not mime.startswith("image/")}
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -57,15 +57,13 @@ def keep_equivalent_text(new_outputs, old_outputs, sanitize):
     for new, old in zip(new_outputs, old_outputs):
         if new.get("output_type") != old.get("output_type") or new.get("name") != old.get("name"):
             continue
-        new_texts, old_texts = _texts(new), _texts(old)
-        if new_texts.keys() != old_texts.keys():
+        new_fields, old_fields = text_fields([new]), text_fields([old])  # the texts nbval compares
+        if new_fields.keys() != old_fields.keys():
             continue
-        if all(sanitize(new_texts[key]) == sanitize(old_texts[key]) for key in new_texts):
-            for key, value in old_texts.items():
-                if key == "text":
-                    new["text"] = value
-                else:
-                    new["data"][key] = value
+        pairs = [pair for key in new_fields for pair in zip(new_fields[key], old_fields[key])]
+        if all(sanitize(box[field]) == sanitize(old_box[old_field]) for (box, field), (old_box, old_field) in pairs):
+            for (box, field), (old_box, old_field) in pairs:
+                box[field] = old_box[old_field]
             if WIDGET_VIEW in new.get("data", {}) and WIDGET_VIEW in old.get("data", {}):
                 new["data"][WIDGET_VIEW] = old["data"][WIDGET_VIEW]
 
