@@ -2,7 +2,7 @@
 #   make lab    set everything up, then open the tutorial in JupyterLab
 #   make test   set everything up, then run every test and every notebook
 # For maintainers (see docs/maintaining.md, "Changing a notebook" and "The tests"):
-#   make record [NB=05_training.ipynb]  re-execute notebooks and store their outputs
+#   make record [NB=06_training.ipynb]  re-execute notebooks and store their outputs
 #   make test-portable                  the suite as another computer would run it
 #   make test-course                    one student through the course in JupyterLab under 2 GB
 #   make reproduce-models               retrain the shipped models and check their stated accuracy
@@ -38,7 +38,7 @@ test-course: setup-dev
 reproduce-models: setup-dev
 	$(BIN)/python -m tools.train_models --check
 
-# Re-execute notebooks (all, or NB="05_training.ipynb 06_evaluation.ipynb") offline and store
+# Re-execute notebooks (all, or NB="06_training.ipynb 07_evaluation.ipynb") offline and store
 # their outputs. Without `unshare` (macOS), it runs with the network on.
 OFFLINE := $(if $(shell command -v unshare),tools/offline)
 record: setup-dev

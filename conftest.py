@@ -12,7 +12,7 @@
 
 import os
 
-from tools.notebook_runner import KERNEL_ENV
+from tools.notebook_runner import KERNEL_ENV, clear_my_models
 
 # Code cells with "compare" -> "numbers" rules in their metadata: those numbers compared with a
 # tolerance, every other number exactly (tests/nbval_approx.py, tools/outputs.py); every stored
@@ -28,3 +28,9 @@ for _key, _value in KERNEL_ENV.items():
 def pytest_collectstart(collector):
     if collector.fspath and collector.fspath.ext == ".ipynb":
         collector.skip_compare += ("stderr",)
+
+
+def pytest_runtest_setup(item):
+    # Each notebook starts without a student network saved by an earlier one (MNIST_MY_MODELS).
+    if getattr(item, "cell_num", None) == 0 and item.fspath.ext == ".ipynb":
+        clear_my_models()

@@ -7,7 +7,7 @@ bound of the stored one, every other number must be printed exactly as stored, a
 the numbers must be identical. Where all of that holds, nbval is handed the stored text; where it
 does not, nbval's diff is preceded by one line per number that differs, for example
 
-    05_training.ipynb Cell 7: 'val_accuracy: ' on stdout line 14: new 0.9712, stored 0.9796, allowed ±0.0048
+    06_training.ipynb Cell 7: 'val_accuracy: ' on stdout line 14: new 0.9712, stored 0.9796, allowed ±0.0048
 
 (cells without rules get the same lines in front of nbval's diff). A cell fails, with a message
 that says why, if its rules cannot be read, if a rule covers no number of the stored output

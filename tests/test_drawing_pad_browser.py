@@ -1,6 +1,6 @@
 """End to end: in JupyterLab in headless Chromium, Playwright draws digits on notebook 10's pad.
 
-The test serves a cleared copy of notebooks/10_draw_a_digit.ipynb from a scratch JupyterLab
+The test serves a cleared copy of notebooks/11_draw_a_digit.ipynb from a scratch JupyterLab
 (tests/_jupyterlab.py, as the other browser tests), runs all its cells, and then does what a
 student does: presses *Clear*, draws a 1 with the mouse and waits for the convnet's answer on
 the page, clears it, draws a 7, and uploads a shipped sample photo with the *Upload a photo*
@@ -16,7 +16,7 @@ skipped with the reason, unless MNIST_REQUIRE_ALL_CHECKS=1 (CI), where it fails.
 import _jupyterlab as lab
 import pytest
 
-NOTEBOOK = "10_draw_a_digit.ipynb"
+NOTEBOOK = "11_draw_a_digit.ipynb"
 SAMPLE = lab.ROOT / "data" / "my_digits" / "4_font_dkg_blue_pen_photo.jpg"
 PAD_SIZE = 280  # drawing_pad.PAD_SIZE: the canvas's size in CSS pixels
 TIMEOUT_MS = 30_000

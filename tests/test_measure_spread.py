@@ -7,8 +7,8 @@ from tools.outputs import numbers_in  # noqa: E402
 
 def test_onednn_choice_is_read_from_the_notebooks_code():
     # 07 switches oneDNN on; the others switch it off: "onednn-flip" must flip each of them
-    assert measure_spread.onednn_choice("07_convnet.ipynb") == "1"
-    for name in ("04_the_model.ipynb", "05_training.ipynb", "06_evaluation.ipynb", "09_your_own_digits.ipynb"):
+    assert measure_spread.onednn_choice("08_convnet.ipynb") == "1"
+    for name in ("04_the_model.ipynb", "06_training.ipynb", "07_evaluation.ipynb", "10_your_own_digits.ipynb"):
         assert measure_spread.onednn_choice(name) == "0", name
 
 

@@ -97,7 +97,7 @@ def test_each_improvement_step_adds_the_change_it_names():
 # builds it step by step. The notebook's own cells are run here and compared layer by layer.
 # ---------------------------------------------------------------------------
 
-NOTEBOOK_08 = ROOT / "notebooks" / "08_improving_the_convnet.ipynb"
+NOTEBOOK_08 = ROOT / "notebooks" / "09_improving_the_convnet.ipynb"
 CELLS_08 = {"wider": "c0800008", "augmentation": "c0800010", "block": "c0800014",
             "schedule": "c0800019", "recipe": "c0800021"}
 

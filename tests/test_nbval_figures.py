@@ -108,9 +108,9 @@ def printed_history(notebook, number):
     return history
 
 
-HISTORY_05_REFERENCE = ("05_training.ipynb", 4)
-HISTORY_05_EXTRA = ("05_training.ipynb", 7)
-HISTORY_07 = ("07_convnet.ipynb", 6)
+HISTORY_05_REFERENCE = ("06_training.ipynb", 4)
+HISTORY_05_EXTRA = ("06_training.ipynb", 7)
+HISTORY_07 = ("08_convnet.ipynb", 6)
 
 
 def mistake_shares():
@@ -166,19 +166,19 @@ def digit_grid(images, labels, title=TITLE_02):
 # name: (notebook, code cell, draw(monkeypatch, first 25 training digits) -> PNG), each drawn as the
 # notebook draws it, from the data behind its stored figure
 SAME = {
-    "06 confusion matrix": ("06_evaluation.ipynb", 9, lambda m, d: draw(plot_confusion_matrix, CONFUSION_06, TITLE_06)),
+    "06 confusion matrix": ("07_evaluation.ipynb", 9, lambda m, d: draw(plot_confusion_matrix, CONFUSION_06, TITLE_06)),
     "06 mistakes-only matrix": (
-        "06_evaluation.ipynb", 12, lambda m, d: draw(plot_confusion_matrix, mistake_shares(), TITLE_06_MISTAKES,
+        "07_evaluation.ipynb", 12, lambda m, d: draw(plot_confusion_matrix, mistake_shares(), TITLE_06_MISTAKES,
                                                      percent=True)),
     "02 digit grid": ("02_shapes_and_labels.ipynb", 5, lambda m, d: digit_grid(*d)),
     # drawn from the 4 decimals fit() printed, so a pixel off here and there
     "05 reference training curves": (
-        "05_training.ipynb", 6, lambda m, d: draw(plot_history, printed_history(*HISTORY_05_REFERENCE),
+        "06_training.ipynb", 6, lambda m, d: draw(plot_history, printed_history(*HISTORY_05_REFERENCE),
                                                   TITLE_05_REFERENCE)),
     "05 extra run's training and validation curves": (
-        "05_training.ipynb", 8, lambda m, d: draw(plot_history, printed_history(*HISTORY_05_EXTRA), TITLE_05_EXTRA)),
+        "06_training.ipynb", 8, lambda m, d: draw(plot_history, printed_history(*HISTORY_05_EXTRA), TITLE_05_EXTRA)),
     "07 convnet training curves": (
-        "07_convnet.ipynb", 7, lambda m, d: draw(plot_history, printed_history(*HISTORY_07), TITLE_07)),
+        "08_convnet.ipynb", 7, lambda m, d: draw(plot_history, printed_history(*HISTORY_07), TITLE_07)),
 }
 EXACT = {"06 confusion matrix", "06 mistakes-only matrix", "02 digit grid"}
 
@@ -202,37 +202,37 @@ def _history_without_validation(monkeypatch, digits):
 MUTATIONS = {
     # the bug of issue 16: plot_confusion_matrix drawing the matrix transposed
     "06 confusion matrix transposed": (
-        "06_evaluation.ipynb", 9, lambda m, d: draw(plot_confusion_matrix, CONFUSION_06.T, TITLE_06)),
+        "07_evaluation.ipynb", 9, lambda m, d: draw(plot_confusion_matrix, CONFUSION_06.T, TITLE_06)),
     "06 mistakes-only matrix transposed": (
-        "06_evaluation.ipynb", 12, lambda m, d: draw(plot_confusion_matrix, mistake_shares().T, TITLE_06_MISTAKES,
+        "07_evaluation.ipynb", 12, lambda m, d: draw(plot_confusion_matrix, mistake_shares().T, TITLE_06_MISTAKES,
                                                      percent=True)),
     # a swapped colour map
     "06 confusion matrix in Greens, not Blues": _drawn_with(lambda m: swap_colormap(m, "Blues", "Greens"),
-                                                            "06_evaluation.ipynb", 9),
+                                                            "07_evaluation.ipynb", 9),
     "06 confusion matrix in Blues_r, not Blues": _drawn_with(lambda m: swap_colormap(m, "Blues", "Blues_r"),
-                                                             "06_evaluation.ipynb", 9),
+                                                             "07_evaluation.ipynb", 9),
     "02 digits in gray, not gray_r": _drawn_with(lambda m: swap_colormap(m, "gray_r", "gray"),
                                                  "02_shapes_and_labels.ipynb", 5),
     "07 learned filters in bwr_r (red and blue swapped)": (
-        "07_convnet.ipynb", 12, lambda m, d: red_and_blue_swapped(stored_png("07_convnet.ipynb", 12))),
+        "08_convnet.ipynb", 12, lambda m, d: red_and_blue_swapped(stored_png("08_convnet.ipynb", 12))),
     "07 feature maps in another map (red and blue swapped)": (
-        "07_convnet.ipynb", 13, lambda m, d: red_and_blue_swapped(stored_png("07_convnet.ipynb", 13))),
+        "08_convnet.ipynb", 13, lambda m, d: red_and_blue_swapped(stored_png("08_convnet.ipynb", 13))),
     # a missing curve
-    "05 extra run without its validation curves": ("05_training.ipynb", 8, _history_without_validation),
+    "05 extra run without its validation curves": ("06_training.ipynb", 8, _history_without_validation),
     "05 extra run without its training loss curve": _drawn_with(lambda m: drop_curve(m, "training loss"),
-                                                                "05_training.ipynb", 8),
+                                                                "06_training.ipynb", 8),
     "05 reference run without its accuracy curve": _drawn_with(lambda m: drop_curve(m, "training accuracy"),
-                                                               "05_training.ipynb", 6),
+                                                               "06_training.ipynb", 6),
     "07 convnet without its loss curve": _drawn_with(lambda m: drop_curve(m, "training loss"),
-                                                     "07_convnet.ipynb", 7),
+                                                     "08_convnet.ipynb", 7),
     # a wrong title
     "06 confusion matrix titled 'training set'": (
-        "06_evaluation.ipynb", 9,
+        "07_evaluation.ipynb", 9,
         lambda m, d: draw(plot_confusion_matrix, CONFUSION_06, TITLE_06.replace("test set", "training set"))),
     "02 digit grid titled 'test images'": (
         "02_shapes_and_labels.ipynb", 5, lambda m, d: digit_grid(*d, title=TITLE_02.replace("training", "test"))),
     "05 extra run titled as the reference run": (
-        "05_training.ipynb", 8, lambda m, d: draw(plot_history, printed_history(*HISTORY_05_EXTRA),
+        "06_training.ipynb", 8, lambda m, d: draw(plot_history, printed_history(*HISTORY_05_EXTRA),
                                                   TITLE_05_REFERENCE)),
 }
 
@@ -403,7 +403,7 @@ def _altered_copy_of_notebook_01(folder):
     """Notebook 01 with its figure cell three times more (stored PNG mirrored / cropped / as is), a
     cell with a number rule whose stored number is off by less than its tolerance, and two figure cells
     whose tolerance is wrong (unreadable; on a cell whose output is ignored)."""
-    notebook = nbformat.read(NOTEBOOKS / "01_loading_mnist.ipynb", as_version=4)
+    notebook = nbformat.read(NOTEBOOKS / "02_data.ipynb", as_version=4)
     code = [c for c in notebook.cells if c.cell_type == "code"]
     first = next(number for number, c in enumerate(code) if png_images(c.outputs))
     figure = code[first]

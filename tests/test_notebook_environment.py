@@ -57,7 +57,7 @@ def run_in_kernel(kernel, code):
     return "".join(stdout)
 
 
-@pytest.mark.parametrize("name", ["07_convnet.ipynb", "08_improving_the_convnet.ipynb"])
+@pytest.mark.parametrize("name", ["08_convnet.ipynb", "09_improving_the_convnet.ipynb"])
 def test_notebooks_07_and_08_choose_onednn_on(name):
     assert re.search(rf'^os\.environ\.setdefault\("{VARIABLE}", "1"\)$', first_code_cell(name), re.MULTILINE)
 
@@ -74,7 +74,7 @@ def test_notebook_07s_kernel_sees_the_setting_for_the_make_target(target, enviro
 
     kernel = RunningKernel(CURRENT_ENV_KERNEL_NAME, cwd=str(NOTEBOOKS), startup_timeout=60)  # as nbval does
     try:
-        run_in_kernel(kernel, first_code_cell("07_convnet.ipynb"))
+        run_in_kernel(kernel, first_code_cell("08_convnet.ipynb"))
         seen, onednn_on = json.loads(run_in_kernel(kernel, PROBE).splitlines()[-1])
     finally:
         kernel.stop()

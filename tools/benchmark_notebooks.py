@@ -1,7 +1,7 @@
 """Measure each notebook: wall time and the kernel's peak memory, in a fresh kernel.
 
     python -m tools.benchmark_notebooks                       # all notebooks, prints a table
-    python -m tools.benchmark_notebooks 07_convnet.ipynb      # just one
+    python -m tools.benchmark_notebooks 08_convnet.ipynb      # just one
     python -m tools.benchmark_notebooks --max-memory-mb 1500  # another budget (default 1,024 MB)
     python -m tools.benchmark_notebooks --update-readme       # write the figures into README.md
 

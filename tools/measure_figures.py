@@ -1,7 +1,7 @@
 """Measure how far each notebook figure drifts from its stored PNG on "another computer".
 
     python -m tools.measure_figures                                 # every notebook, every setting
-    python -m tools.measure_figures 05_training.ipynb --settings plain one-core
+    python -m tools.measure_figures 06_training.ipynb --settings plain one-core
     python -m tools.measure_figures --output docs/measured-figures.md
     python -m tools.measure_figures --reuse --output docs/measured-figures.md   # report only
 

@@ -1,7 +1,7 @@
 """Measure how much each notebook's training-dependent numbers vary between computers.
 
     python -m tools.measure_spread                              # all notebooks, all settings
-    python -m tools.measure_spread 05_training.ipynb --seeds 0 1 2
+    python -m tools.measure_spread 06_training.ipynb --seeds 0 1 2
     python -m tools.measure_spread --settings default one-thread --output docs/measured-spread.md
 
 Slow (about an hour for everything on 2 cores) and not part of `make test`: it is how the

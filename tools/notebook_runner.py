@@ -4,7 +4,10 @@
 * working directory ``notebooks/``, so ``../data``, ``../models`` and the helper package resolve;
 * the kernel inherits this process's environment plus ``KERNEL_ENV`` (the same values
   conftest.py gives the tests' kernels): TensorFlow's C++ log lines silenced and Matplotlib's
-  inline backend, so figures are stored as PNG. Anything else, such as
+  inline backend, so figures are stored as PNG; and ``MNIST_MY_MODELS``, the folder where
+  notebooks save and look for the student's own trained networks, moved to a temporary folder
+  that is emptied before every notebook (``clear_my_models``), so that each notebook runs as in
+  a fresh clone and evaluates the shipped networks. Anything else, such as
   ``TF_ENABLE_ONEDNN_OPTS``, is left to the notebook or to whoever runs the tool.
 
 Used by tools/record_notebooks.py, tools/measure_spread.py, tools/train_models.py and
@@ -12,7 +15,9 @@ tools/benchmark_notebooks.py.
 """
 
 import os
+import shutil
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,7 +29,13 @@ NOTEBOOKS = ROOT / "notebooks"
 KERNEL_ENV = {
     "TF_CPP_MIN_LOG_LEVEL": "3",
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    "MNIST_MY_MODELS": str(Path(tempfile.gettempdir()) / f"mnist-my-models-{os.getpid()}"),
 }
+
+
+def clear_my_models():
+    """Empty the kernels' ``MNIST_MY_MODELS`` folder: no student network is left from before."""
+    shutil.rmtree(os.environ.get("MNIST_MY_MODELS", KERNEL_ENV["MNIST_MY_MODELS"]), ignore_errors=True)
 
 
 def course_notebooks():
@@ -40,6 +51,7 @@ def client(notebook, timeout=1800, **options):
     """An nbclient client for `notebook` (a NotebookNode), set up as described above."""
     for key, value in KERNEL_ENV.items():
         os.environ.setdefault(key, value)
+    clear_my_models()
     return NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                           resources={"metadata": {"path": str(NOTEBOOKS)}}, **options)
 

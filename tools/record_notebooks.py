@@ -1,7 +1,7 @@
 """Re-execute notebooks in place and store their outputs: what `make record` runs.
 
     python -m tools.record_notebooks                      # every notebook
-    python -m tools.record_notebooks 05_training.ipynb    # just one (or several)
+    python -m tools.record_notebooks 06_training.ipynb    # just one (or several)
 
 After you edit a notebook (in JupyterLab or a text editor), this refreshes its stored outputs
 the way the tests expect them: each notebook runs top to bottom in its own fresh kernel, in

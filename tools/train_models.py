@@ -6,17 +6,20 @@
 
 The two shipped models:
 
-    models/dense.keras    the reference Dense(512) network: notebook 05 (training) is executed in
-                          a fresh kernel, exactly as a student runs it, and its variable `model`
-                          (the 5-epoch reference run) is saved. Notebook 06 evaluates this file.
-    models/convnet.keras  the full-recipe convnet that notebook 08 loads and explains: the layers
+    models/dense.keras    the reference Dense(512) network: notebook 01 (your first network) is
+                          executed in a fresh kernel, exactly as a student runs it, and its
+                          variable `model` (5 epochs of batch size 128 on all 60,000 images) is
+                          saved. Notebook 06 trains the same recipe; notebook 07 evaluates this
+                          file when the student has not saved a network of their own.
+    models/convnet.keras  the full-recipe convnet that notebook 09 loads and explains: the layers
                           of `recipe_convnet()` below (augmentation, batch normalisation, dropout),
                           Adam with a one-epoch warm-up and a cosine decay, 10 epochs of batch
                           size 128, seed 0, op determinism and TensorFlow's oneDNN kernels on
                           (unless TF_ENABLE_ONEDNN_OPTS says otherwise). Training it takes about
                           3 minutes on 2 cores, which is why no notebook does.
 
-Both are saved for inference only (no optimizer state), which keeps them small. On the machine
+Both take MNIST images as they come, (n, 28, 28) with pixel values 0-255, and scale them in
+their first layers. Both are saved for inference only (no optimizer state), which keeps them small. On the machine
 that made them (a 2-core AMD EPYC) the same recipe gives bit-identical weights; on another
 computer, floating-point sums in another order give a model within the measured ranges
 (docs/convnet-improvements.md, docs/measured-spread.md).
@@ -61,7 +64,9 @@ def recipe_convnet(keras):
     layers = keras.layers
     return keras.Sequential(
         [
-            keras.Input(shape=(28, 28, 1)),
+            keras.Input(shape=(28, 28)),
+            layers.Reshape((28, 28, 1)),
+            layers.Rescaling(1 / 255),
             layers.RandomRotation(0.04, fill_mode="constant"),
             layers.RandomTranslation(0.08, 0.08, fill_mode="constant"),
             layers.RandomZoom(0.08, fill_mode="constant"),
@@ -99,22 +104,14 @@ def recipe_optimizer(keras, epochs=EPOCHS, batch_size=BATCH_SIZE):
 
 
 def start_tensorflow(seed=0):
-    """Import Keras and TensorFlow the way the recipe was trained: quiet, oneDNN on, seeded."""
-    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
-    from mnist_helpers import quiet_stderr
+    """Import Keras and TensorFlow as the convnet notebooks do: quiet, oneDNN on, seeded."""
+    from mnist_helpers import start_notebook
 
-    with quiet_stderr():
-        import keras
-        import tensorflow as tf
-    keras.utils.set_random_seed(seed)
-    tf.config.experimental.enable_op_determinism()
+    start_notebook(seed=seed, fast_convolutions=True)
+    import keras
+    import tensorflow as tf
+
     return keras, tf
-
-
-def float_inputs(tf, images):
-    """Images as a float32 tensor (n, 28, 28, 1) scaled to 0-1, built once for every epoch."""
-    return tf.cast(images.reshape((len(images), 28, 28, 1)), "float32") / 255
 
 
 def train_recipe_convnet(output, seed=0):
@@ -123,12 +120,11 @@ def train_recipe_convnet(output, seed=0):
     from mnist_helpers import load_mnist
 
     (train_images, train_labels), _ = load_mnist()
-    train_inputs = float_inputs(tf, train_images)
     convnet = recipe_convnet(keras)
     convnet.compile(optimizer=recipe_optimizer(keras), loss="sparse_categorical_crossentropy",
                     metrics=["accuracy"])
     start = time.perf_counter()
-    convnet.fit(train_inputs, train_labels, epochs=EPOCHS, batch_size=BATCH_SIZE, verbose=0)
+    convnet.fit(train_images, train_labels, epochs=EPOCHS, batch_size=BATCH_SIZE, verbose=0)
     seconds = time.perf_counter() - start
     clean = keras.Sequential.from_config(convnet.get_config())  # same layers, not compiled
     clean.set_weights(convnet.get_weights())
@@ -141,12 +137,12 @@ def train_recipe_convnet(output, seed=0):
 # ---------------------------------------------------------------------------
 
 def train_dense(output):
-    """Run notebook 05 in a fresh kernel and save the network it trained (variable `model`)."""
+    """Run notebook 01 in a fresh kernel and save the network it trained (variable `model`)."""
     import nbformat
 
     from tools import notebook_runner
 
-    notebook = notebook_runner.read(NOTEBOOKS / "05_training.ipynb")
+    notebook = notebook_runner.read(NOTEBOOKS / "01_first_network.ipynb")
     notebook.cells.append(nbformat.v4.new_code_cell(SAVE.format(variable="model", path=str(output))))
     notebook_runner.run(notebook, timeout=900)
 
@@ -172,12 +168,10 @@ def _score_here(paths):
     from mnist_helpers import load_mnist
 
     _, (test_images, test_labels) = load_mnist()
-    images = test_images.astype("float32") / 255
     results = {}
     for path in paths:
         model = keras.models.load_model(path)
-        inputs = images.reshape((len(images),) + tuple(model.input_shape[1:]))
-        probabilities = model.predict(inputs, verbose=0, batch_size=1000)
+        probabilities = model.predict(test_images, verbose=0, batch_size=1000)
         results[path] = {"accuracy": float((probabilities.argmax(axis=1) == test_labels).mean()),
                          "probabilities": probabilities}
     out = {path: {"accuracy": value["accuracy"]} for path, value in results.items()}
@@ -196,7 +190,7 @@ def build(folder):
     start = time.perf_counter()
     train_dense(folder / "dense.keras")
     seconds["dense.keras"] = time.perf_counter() - start
-    print(f"dense.keras: notebook 05 ran and saved it in {seconds['dense.keras']:.0f} s", flush=True)
+    print(f"dense.keras: notebook 01 ran and saved it in {seconds['dense.keras']:.0f} s", flush=True)
     start = time.perf_counter()
     fit_seconds = train_convnet(folder / "convnet.keras")
     seconds["convnet.keras"] = time.perf_counter() - start

@@ -11,7 +11,10 @@ line: ``from mnist_helpers import load_mnist, show_digits``.
 * ``images``: any picture (file, bytes, Pillow image, array) -> an upright greyscale array.
 * ``digits``: ``prepare_digit()`` turns a picture of one handwritten digit into MNIST's
   28x28 format; ``predict_digit()`` and ``model_probabilities()`` ask a model about it.
-* ``notebook_setup``: ``quiet_stderr()`` hides TensorFlow's start-up notices.
+* ``networks``: ``load_network()`` and ``save_network()``: the student's trained network in
+  ``my_models/`` when there is one, the course's in ``models/`` otherwise.
+* ``notebook_setup``: ``start_notebook()``, the one call at the top of every notebook
+  (quiet TensorFlow, repeatable training, figures readable on a projector).
 
 The package imports NumPy and Matplotlib; Pillow is imported when an image is prepared and
 pillow-heif only when a HEIC photo arrives.
@@ -28,7 +31,8 @@ from .digits import (
     remove_background,
 )
 from .images import to_grey
-from .notebook_setup import quiet_stderr
+from .networks import load_network, save_network
+from .notebook_setup import quiet_stderr, start_notebook
 from .plots import plot_confusion_matrix, plot_history, plot_probabilities, show_digits
 
 __all__ = [
@@ -38,6 +42,7 @@ __all__ = [
     "crop_and_thicken",
     "fit_in_frame",
     "load_mnist",
+    "load_network",
     "model_probabilities",
     "normalise_polarity",
     "plot_confusion_matrix",
@@ -47,6 +52,8 @@ __all__ = [
     "prepare_digit",
     "quiet_stderr",
     "remove_background",
+    "save_network",
     "show_digits",
+    "start_notebook",
     "to_grey",
 ]

@@ -19,8 +19,8 @@ def prepare_digit(image):
     Accepts a file path (PNG, JPEG, HEIC, anything Pillow opens), the bytes of such a file or
     an open binary file (for example from an upload widget), a Pillow image, or a numpy array of
     shape (h, w), (h, w, 3) or (h, w, 4) with uint8 values 0-255 or float values in [0, 1].
-    Returns a float32 array of shape (28, 28) with values in [0, 1], as MNIST stores digits:
-    0 is background, 1 is ink.
+    Returns a uint8 array of shape (28, 28), as MNIST stores digits: 0 is background, 255 the
+    strongest ink. The course's networks take exactly this (they scale it themselves).
 
     The steps follow how MNIST itself was made:
 
@@ -259,4 +259,4 @@ def fit_in_frame(digit):
     shift_y = int(np.clip(shift_y, -top, FRAME - (top + height)))
     shift_x = int(np.clip(shift_x, -left, FRAME - (left + width)))
     frame = np.roll(frame, (shift_y, shift_x), axis=(0, 1))
-    return (frame / frame.max()).astype(np.float32)
+    return np.round(frame / frame.max() * 255).astype(np.uint8)
