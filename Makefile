@@ -22,7 +22,7 @@ test: setup-dev
 	$(BIN)/python -m pytest
 
 # "Another computer" on this one: one CPU core, oneDNN limited to AVX2 and switched off (notebook
-# 07 switches it on by default), notebooks in reverse order. Linux only (taskset).
+# 08 and 09 switch it on by default), notebooks in reverse order. Linux only (taskset).
 test-portable: setup-dev
 	TF_ENABLE_ONEDNN_OPTS=0 ONEDNN_MAX_CPU_ISA=AVX2 taskset -c 0 \
 		$(BIN)/python -m pytest $$(ls notebooks/[0-9][0-9]_*.ipynb | sort -r) tests
@@ -32,7 +32,7 @@ test-portable: setup-dev
 test-course: setup-dev
 	$(BIN)/python -m pytest -m course tests/test_course_e2e.py
 
-# Retrain both shipped models (dense: notebook 05; convnet: the full recipe of notebook 08) into a
+# Retrain both shipped models (dense: notebook 01; convnet: the full recipe of notebook 09) into a
 # temporary folder and check the test accuracy README.md states; models/ is not touched. About
 # 4 minutes on 2 cores. `python -m tools.train_models` (no --check) overwrites models/ instead.
 reproduce-models: setup-dev
