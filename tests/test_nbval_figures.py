@@ -170,7 +170,7 @@ SAME = {
     "06 mistakes-only matrix": (
         "07_evaluation.ipynb", 12, lambda m, d: draw(plot_confusion_matrix, mistake_shares(), TITLE_06_MISTAKES,
                                                      percent=True)),
-    "02 digit grid": ("02_shapes_and_labels.ipynb", 5, lambda m, d: digit_grid(*d)),
+    "02 digit grid": ("02_data.ipynb", 5, lambda m, d: digit_grid(*d)),
     # drawn from the 4 decimals fit() printed, so a pixel off here and there
     "05 reference training curves": (
         "06_training.ipynb", 6, lambda m, d: draw(plot_history, printed_history(*HISTORY_05_REFERENCE),
@@ -212,7 +212,7 @@ MUTATIONS = {
     "06 confusion matrix in Blues_r, not Blues": _drawn_with(lambda m: swap_colormap(m, "Blues", "Blues_r"),
                                                              "07_evaluation.ipynb", 9),
     "02 digits in gray, not gray_r": _drawn_with(lambda m: swap_colormap(m, "gray_r", "gray"),
-                                                 "02_shapes_and_labels.ipynb", 5),
+                                                 "02_data.ipynb", 5),
     "07 learned filters in bwr_r (red and blue swapped)": (
         "08_convnet.ipynb", 12, lambda m, d: red_and_blue_swapped(stored_png("08_convnet.ipynb", 12))),
     "07 feature maps in another map (red and blue swapped)": (
@@ -230,7 +230,7 @@ MUTATIONS = {
         "07_evaluation.ipynb", 9,
         lambda m, d: draw(plot_confusion_matrix, CONFUSION_06, TITLE_06.replace("test set", "training set"))),
     "02 digit grid titled 'test images'": (
-        "02_shapes_and_labels.ipynb", 5, lambda m, d: digit_grid(*d, title=TITLE_02.replace("training", "test"))),
+        "02_data.ipynb", 5, lambda m, d: digit_grid(*d, title=TITLE_02.replace("training", "test"))),
     "05 extra run titled as the reference run": (
         "06_training.ipynb", 8, lambda m, d: draw(plot_history, printed_history(*HISTORY_05_EXTRA),
                                                   TITLE_05_REFERENCE)),
