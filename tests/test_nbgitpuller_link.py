@@ -19,7 +19,7 @@ def test_default_link_opens_the_first_notebook_on_main():
     link = nbgitpuller_link.nbgitpuller_link(HUB, REPO)
     assert link == ("https://hub.example.org/hub/user-redirect/git-pull"
                     "?repo=https%3A%2F%2Fgithub.com%2Fteacher%2Fmnist-tutorial"
-                    "&urlpath=lab%2Ftree%2Fmnist-tutorial%2Fnotebooks%2F02_data.ipynb"
+                    "&urlpath=lab%2Ftree%2Fmnist-tutorial%2Fnotebooks%2F01_first_network.ipynb"
                     "&branch=main")
 
 
@@ -48,7 +48,7 @@ def test_hub_under_a_path_prefix():
 def test_folder_is_the_last_part_of_the_repository_url(repo, folder):
     assert nbgitpuller_link.repository_folder(repo) == folder
     query = dict(parse_qsl(urlsplit(nbgitpuller_link.nbgitpuller_link(HUB, repo)).query))
-    assert query["urlpath"] == f"lab/tree/{folder}/notebooks/02_data.ipynb"
+    assert query["urlpath"] == f"lab/tree/{folder}/notebooks/01_first_network.ipynb"
 
 
 @pytest.mark.parametrize(("hub", "repo", "message"), [

@@ -16,7 +16,7 @@ The link has the form nbgitpuller documents
 
 nbgitpuller names the student's folder after the last part of the repository URL (keeping a
 `.git` ending if the URL has one), so the default page to open is
-lab/tree/<that folder>/notebooks/02_data.ipynb. If the hub sets NBGITPULLER_PARENTPATH,
+lab/tree/<that folder>/notebooks/01_first_network.ipynb. If the hub sets NBGITPULLER_PARENTPATH,
 the folder lies below that path: give the page with --urlpath.
 """
 
@@ -24,7 +24,7 @@ import argparse
 import sys
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-FIRST_NOTEBOOK = "notebooks/02_data.ipynb"
+FIRST_NOTEBOOK = "notebooks/01_first_network.ipynb"
 
 
 def check_url(url, what):
