@@ -138,3 +138,18 @@ def test_exercise_changes_apply_to_exactly_one_place(name):
     for exercise in exercise_cells[0].metadata["exercises"]:
         for change in exercise["changes"]:
             assert by_id[change["cell"]].source.count(change["replace"]) == 1, change
+
+
+def test_the_numbers_in_05s_solutions():
+    source = cells(LEARNS)["c0500030"].source
+    logits = np.array([20.0, 10.0, 1.0])
+    softmax = np.exp(logits) / np.exp(logits).sum()
+    assert np.array2string(softmax) in source  # [9.99954597e-01 4.53978684e-05 5.60254205e-09]
+    assert "about 0.99995, 0.000045 and 0.0000000056" in source
+    assert np.allclose(softmax, [0.99995, 0.000045, 0.0000000056], rtol=0.01)
+    assert round(math.exp(10), -3) == 22_000  # "e¹⁰ ≈ 22,000"
+    namespace = {"np": np}
+    exec(cells(LEARNS)["7df0573d"].source, namespace)  # noqa: S102 (the notebook's own code)
+    walk = namespace["gradient_descent"]
+    assert str(walk(0.5, steps=4)) in source and str(walk(0.5, steps=4)) == "[0. 3. 3. 3. 3.]"
+    assert str(walk(1.0, steps=4)) in source and str(walk(1.0, steps=4)) == "[0. 6. 0. 6. 0.]"
