@@ -44,7 +44,8 @@ NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?
 SPACES = re.compile(r"[ \t]+")
 
 # The cell metadata the notebooks may hold (tests/test_notebook_hygiene.py; tools/record_notebooks.py
-# drops the rest, such as JupyterLab's "collapsed" or "scrolled").
+# drops the rest, such as JupyterLab's "collapsed" or "scrolled"): nbval's tags, the comparison
+# rules read here, and the changes an "## Exercises" cell suggests (tests/test_exercises.py).
 CELL_METADATA_KEYS = ("tags", "compare", "exercises")
 COMPARE_KEYS = ("numbers", "figure")  # "figure" is another comparison's, not read here
 RULE_KEYS = ("after", "before", "abs", "rel", "ulp", "why")
