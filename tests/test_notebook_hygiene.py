@@ -129,7 +129,7 @@ def comments(source):
     return "\n".join(token.string.lstrip("#") for token in tokens if token.type == tokenize.COMMENT)
 
 
-def test_talk(notebook):
+def find_test_talk(notebook):
     """["cell N (markdown): phrase ('words')", ...] for test talk in markdown or code comments."""
     found = []
     for index, cell in enumerate(notebook.cells):
@@ -338,7 +338,7 @@ def _seconds(amount, unit):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_no_test_talk(path):
     """Nothing about the course's tests in the student's sight (issue 17, item 3)."""
-    found = test_talk(load(path))
+    found = find_test_talk(load(path))
     assert not found, (f"{path.name} talks about the tests where students read it; say it in "
                        "docs/maintaining.md instead:\n" + "\n".join(found))
 
@@ -638,20 +638,20 @@ def made_up(*cells):
     "as the stored outputs show", "the recorded run", "oneDNN switches", "The tests check this.",
     "the test suite runs", "runs in CI every night", "a regression test", "no regressions here"])
 def test_test_talk_is_found(text):
-    assert test_talk(made_up(("md", text)))
-    assert test_talk(made_up(("code", f"x = 1  # {text}")))
+    assert find_test_talk(made_up(("md", text)))
+    assert find_test_talk(made_up(("code", f"x = 1  # {text}")))
 
 
 @pytest.mark.parametrize("text", [
     "The test images are new to it.", "a test set of 10,000 digits", "the test accuracy", "Pixels record ink.",
-    "it recorded nothing" * 0 + "a record of 99 %", "a linear regression draws a line", "the circle",
+    "a record of 99 %", "a linear regression draws a line", "the circle",
     "The processor adds up numbers.", "tolerable", "electricity"])
 def test_ordinary_prose_is_not_test_talk(text):
-    assert not test_talk(made_up(("md", text))), text
+    assert not find_test_talk(made_up(("md", text))), text
 
 
 def test_test_talk_names_the_cell_and_phrase():
-    found = test_talk(made_up(("md", "fine"), ("md", "Results on Another Processor differ.")))
+    found = find_test_talk(made_up(("md", "fine"), ("md", "Results on Another Processor differ.")))
     assert found == ["cell 1 (markdown): other processor ('Another Processor')"]
 
 
