@@ -19,9 +19,13 @@ def test_each_setting_sets_what_it_names_and_nothing_else(monkeypatch):
 
 
 def test_figure_cells_are_numbered_as_nbval_numbers_code_cells():
-    notebook = json.loads((measure_figures.NOTEBOOKS / "07_evaluation.ipynb").read_text())
-    numbers = [number for number, _ in measure_figures.figure_cells(notebook)]
-    assert numbers == [5, 9, 12, 13, 14]
+    png = {"output_type": "display_data", "metadata": {}, "data": {"image/png": "iVBORw0KGgo="}}
+    text = {"output_type": "stream", "name": "stdout", "text": "1\n"}
+    cells = [{"cell_type": "markdown", "source": "# 01"}, {"cell_type": "code", "outputs": [text]},
+             {"cell_type": "markdown", "source": "a figure"}, {"cell_type": "code", "outputs": [text, png]},
+             {"cell_type": "code", "outputs": []}, {"cell_type": "code", "outputs": [png, png]}]
+    numbers = [number for number, _ in measure_figures.figure_cells({"cells": cells})]
+    assert numbers == [1, 3]
 
 
 def test_the_report_replaces_only_the_text_between_the_markers():

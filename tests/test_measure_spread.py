@@ -5,11 +5,32 @@ from tools import measure_spread
 from tools.outputs import numbers_in  # noqa: E402
 
 
-def test_onednn_choice_is_read_from_the_notebooks_code():
-    # 07 switches oneDNN on; the others switch it off: "onednn-flip" must flip each of them
-    assert measure_spread.onednn_choice("08_convnet.ipynb") == "1"
-    for name in ("04_the_model.ipynb", "06_training.ipynb", "07_evaluation.ipynb", "10_your_own_digits.ipynb"):
+def test_onednn_choice_is_read_from_the_set_up_call():
+    # 08 and 09 call start_notebook(fast_convolutions=True); the others leave oneDNN off:
+    # "onednn-flip" must flip each of them
+    for name in ("08_convnet.ipynb", "09_improving_the_convnet.ipynb"):
+        assert measure_spread.onednn_choice(name) == "1", name
+    for name in ("01_first_network.ipynb", "04_the_model.ipynb", "06_training.ipynb", "07_evaluation.ipynb",
+                 "10_your_own_digits.ipynb"):
         assert measure_spread.onednn_choice(name) == "0", name
+
+
+def test_other_seeds_reach_the_set_up_call_and_later_restarts():
+    assert measure_spread.with_seed("start_notebook()\nimport keras", 2) == "start_notebook(seed=2)\nimport keras"
+    assert measure_spread.with_seed("start_notebook(fast_convolutions=True)", 1) == (
+        "start_notebook(seed=1, fast_convolutions=True)")
+    assert measure_spread.with_seed("start_notebook(seed=0, fast_convolutions=True)", 3) == (
+        "start_notebook(seed=3, fast_convolutions=True)")
+    assert measure_spread.with_seed("from mnist_helpers import start_notebook\n", 1) == (
+        "from mnist_helpers import start_notebook\n")
+    assert measure_spread.with_seed("keras.utils.set_random_seed(0)\nmodel = build()", 2) == (
+        "keras.utils.set_random_seed(2)\nmodel = build()")
+
+
+def test_notebooks_that_build_or_train_a_network_are_run_with_other_seeds():
+    assert measure_spread.seed_dependent("01_first_network.ipynb")
+    assert measure_spread.SEED_DEPENDENT.search("model = keras.Sequential([")
+    assert not measure_spread.SEED_DEPENDENT.search("images = load_mnist()\nshow_digits(images)")
 
 
 def test_label_shows_the_number_on_its_line():

@@ -16,8 +16,9 @@ one of these settings, each a cheap stand-in for another computer:
     plain       as `make test` runs it
     one-core    the kernel pinned to one CPU core (`taskset -c 0`): other thread splits
     avx2        `ONEDNN_MAX_CPU_ISA=AVX2`: oneDNN's kernels for an older instruction set
-    onednn-0    `TF_ENABLE_ONEDNN_OPTS=0` set explicitly (flips notebooks 07 and 08)
-    onednn-1    `TF_ENABLE_ONEDNN_OPTS=1` set explicitly (flips 04-06, 09, 10)
+    onednn-0    `TF_ENABLE_ONEDNN_OPTS=0` set explicitly (flips notebooks 08 and 09, whose
+                `start_notebook(fast_convolutions=True)` switches oneDNN on)
+    onednn-1    `TF_ENABLE_ONEDNN_OPTS=1` set explicitly (flips every other notebook)
     portable    all three at once with oneDNN off, as `make test-portable` runs the suite
     portable-1  all three at once with oneDNN on
 

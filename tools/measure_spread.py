@@ -15,13 +15,15 @@ changed) under one of these settings, each a cheap stand-in for "another compute
     one-thread   the kernel pinned to one CPU core (`taskset -c 0`): other thread splits
     avx2         `ONEDNN_MAX_CPU_ISA=AVX2`: oneDNN's kernels for an older instruction set
     onednn-flip  `TF_ENABLE_ONEDNN_OPTS` the other way round from the notebook's own choice
+                 (`start_notebook(fast_convolutions=True)` switches oneDNN on: 08 and 09)
     portable     all at once, as `make test-portable` runs the suite: one core, AVX2, and
-                 oneDNN off (which flips it for notebook 07, the one that switches it on)
+                 oneDNN off (which flips it for the notebooks that switch it on)
 
-and, for the notebooks that train (they call `keras.utils.set_random_seed(0)`), with other
-seeds: the script rewrites that call in its in-memory copy. Seeds go with the default setting;
-the perturbed settings run seed 0, the seed readers use. Another seed is another experiment,
-not another computer: seeds inform the assert ranges, never the bounds.
+and, for the notebooks whose numbers depend on the random seed (they build or train a network),
+with other seeds: the script gives the set-up call `start_notebook(...)` the argument `seed=N`,
+and turns every later `keras.utils.set_random_seed(0)` into `(N)`, in its in-memory copy. Seeds go
+with the default setting; the perturbed settings run seed 0, the seed readers use. Another seed is
+another experiment, not another computer: seeds inform the assert ranges, never the bounds.
 
 It then reads every number of every compared code cell and reports each number that varied:
 the value stored in the notebook, its range over the settings at seed 0 and the largest
@@ -50,8 +52,12 @@ from tools import notebook_runner
 from tools.notebook_runner import NOTEBOOKS, ROOT
 from tools.outputs import cell_texts, numbers_in, read_rules, rule_for, sanitizer
 
-SEED_CALL = "keras.utils.set_random_seed(0)"
-ONEDNN = re.compile(r"""os\.environ\.setdefault\("TF_ENABLE_ONEDNN_OPTS", "([01])"\)""")
+SEED_CALL = "keras.utils.set_random_seed(0)"  # a later cell's restart from the same seed
+START_CALL = re.compile(r"\bstart_notebook\(([^)]*)\)")
+SEED_ARGUMENT = re.compile(r"\bseed\s*=\s*[^,)]+")
+FAST_CONVOLUTIONS = re.compile(r"\bfast_convolutions\s*=\s*True\b")
+# What makes a notebook's numbers depend on the seed: it builds, trains or steps a network.
+SEED_DEPENDENT = re.compile(r"\.fit\(|set_random_seed\(|keras\.(?:Sequential|Model)\(|GradientTape")
 SETTINGS = ("default", "one-thread", "avx2", "onednn-flip", "portable")
 IGNORED = ("nbval-ignore-output", "nbval-skip")
 
@@ -87,7 +93,8 @@ def run_one(name, seed, output):
     notebook = notebook_runner.read(NOTEBOOKS / name)
     if seed != 0:
         for cell in notebook.cells:
-            cell.source = cell.source.replace(SEED_CALL, SEED_CALL.replace("(0)", f"({seed})"))
+            if cell.cell_type == "code":
+                cell.source = with_seed(cell.source, seed)
     start = time.perf_counter()
     error = None
     try:
@@ -100,12 +107,37 @@ def run_one(name, seed, output):
     Path(output).write_text(json.dumps(result))
 
 
-def onednn_choice(name):
-    """The notebook's own TF_ENABLE_ONEDNN_OPTS default, "0" or "1", read from its code cells."""
+def with_seed(source, seed):
+    """A code cell's source run with another seed: ``start_notebook(...)`` gets ``seed=SEED`` (in
+    place of any seed it had), and ``keras.utils.set_random_seed(0)`` becomes ``(SEED)``."""
+    def reseed(call):
+        arguments = call.group(1).strip()
+        if SEED_ARGUMENT.search(arguments):
+            arguments = SEED_ARGUMENT.sub(f"seed={seed}", arguments)
+        else:
+            arguments = f"seed={seed}" + (f", {arguments}" if arguments else "")
+        return f"start_notebook({arguments})"
+
+    source = START_CALL.sub(reseed, source)
+    return source.replace(SEED_CALL, SEED_CALL.replace("(0)", f"({seed})"))
+
+
+def code_of(name):
+    """The code cells of notebook ``name``, as one text (not the raw JSON, where quotes are escaped)."""
     notebook = json.loads((NOTEBOOKS / name).read_text())
-    code = "\n".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code")
-    match = ONEDNN.search(code)  # not the raw JSON, where the quotes are escaped
-    return match.group(1) if match else "0"
+    return "\n".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code")
+
+
+def onednn_choice(name):
+    """The notebook's own oneDNN choice, "1" if its set-up call says ``fast_convolutions=True``,
+    else "0" (what ``start_notebook`` puts into TF_ENABLE_ONEDNN_OPTS unless it is set already)."""
+    calls = [call.group(1) for call in START_CALL.finditer(code_of(name))]
+    return "1" if any(FAST_CONVOLUTIONS.search(arguments) for arguments in calls) else "0"
+
+
+def seed_dependent(name):
+    """Whether the notebook's numbers depend on the seed: it builds, trains or steps a network."""
+    return bool(SEED_DEPENDENT.search(code_of(name)))
 
 
 def launch(name, setting, seed, scratch, reuse=False):
@@ -256,8 +288,8 @@ def main(argv=None):
     lines, rule_lines, problems, timings, steady = list(header), [], [], [], []
     for name in names:
         notebook = json.loads((NOTEBOOKS / name).read_text())
-        trains = SEED_CALL in (NOTEBOOKS / name).read_text()
-        plan = [("default", seed) for seed in (args.seeds if trains else [0]) if "default" in args.settings]
+        plan = [("default", seed) for seed in (args.seeds if seed_dependent(name) else [0])
+                if "default" in args.settings]
         plan += [(setting, 0) for setting in args.settings if setting != "default"]
         runs = []
         for setting, seed in plan:
