@@ -1,6 +1,5 @@
 """Fast checks of tools/measure_figures.py's pieces (the measurement itself takes about 45 minutes)."""
 
-import json
 
 from tools import measure_figures
 
