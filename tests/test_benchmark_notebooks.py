@@ -53,3 +53,11 @@ def test_ci_holds_every_notebook_to_the_default_one_gigabyte_budget():
                 if "tools.benchmark_notebooks" in line and not line.lstrip().startswith("#")]
     assert len(ci_lines) == 1, ci_lines
     assert "--max-memory-mb" not in ci_lines[0] and "--keep-page-cache" not in ci_lines[0], ci_lines[0]
+
+
+def test_readme_rows_get_runtime_and_memory_in_their_last_two_columns():
+    table = ("| notebook | track | what you do | reading | runtime | peak memory |\n|---|---|---|---|---|---|\n"
+             "| [01 · First](notebooks/01_first_network.ipynb) | core | train | 3 min | 30 s | 0.80 GB |\n"
+             "| [02 · Data](notebooks/02_data.ipynb) | core | look | 4 min | 2 s | 0.20 GB |\n")
+    new = benchmark_notebooks.readme_with(table, {"01_first_network.ipynb": (41.4, 850.0)})
+    assert new == table.replace("| 30 s | 0.80 GB |", "| 41 s | 0.83 GB |")

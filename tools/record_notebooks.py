@@ -49,7 +49,7 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 def keep_equivalent_text(new_outputs, old_outputs, sanitize):
     """Where a new output's text equals the stored one after sanitizing, keep the stored text.
 
-    A widget's output (notebook 10's drawing pad) also keeps its stored model id, which is
+    A widget's output (notebook 11's drawing pad) also keeps its stored model id, which is
     random and new on every run.
     """
     if len(new_outputs) != len(old_outputs):
