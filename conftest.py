@@ -5,6 +5,10 @@
 * nbval skips comparing stderr: TensorFlow writes C++ log lines there in
   Jupyter but not under nbval, so they can never match. Notebooks must not
   store stderr at all; tests/test_notebook_hygiene.py checks that.
+* Every notebook kernel gets tools/notebook_runner.py's KERNEL_ENV, including MNIST_MY_MODELS,
+  a temporary folder for the student's own networks (mnist_helpers.networks) that is emptied
+  before each notebook's first cell: each notebook runs as in a fresh clone, with the shipped
+  networks, and never writes into the repository's my_models/ (tests/test_harness_wiring.py).
 * tests/run_guards.py: no test module may change os.environ (the notebook
   kernels inherit it), and with MNIST_REQUIRE_ALL_CHECKS=1 (CI) any skip or
   xfail fails the run.

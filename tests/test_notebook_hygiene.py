@@ -80,7 +80,7 @@ def number(path):
 # whole words; "CI" only in capitals (the letters "ci" are no word of their own in prose), and
 # "linear/logistic regression" is a model, not a regression test.
 TEST_TALK = {
-    "nbval": re.compile(r"\bnbval\b", re.IGNORECASE),
+    "nbval": re.compile(r"\bnbval", re.IGNORECASE),  # also NBVAL_IGNORE_OUTPUT and the like
     "tolerance": re.compile(r"\btoleran(?:ce|ces|t)\b", re.IGNORECASE),
     "stored output": re.compile(r"\bstored outputs?\b", re.IGNORECASE),
     "recorded": re.compile(r"\brecorded\b", re.IGNORECASE),
@@ -634,9 +634,9 @@ def made_up(*cells):
 
 
 @pytest.mark.parametrize("text", [
-    "The numbers may differ on another processor.", "nbval compares them", "within a tolerance of 0.3",
-    "as the stored outputs show", "the recorded run", "oneDNN switches", "The tests check this.",
-    "the test suite runs", "runs in CI every night", "a regression test", "no regressions here"])
+    "The numbers may differ on another processor.", "nbval compares them", "# NBVAL_IGNORE_OUTPUT",
+    "within a tolerance of 0.3", "as the stored outputs show", "the recorded run", "oneDNN switches",
+    "The tests check this.", "the test suite runs", "runs in CI every night", "a regression test", "no regressions here"])
 def test_test_talk_is_found(text):
     assert find_test_talk(made_up(("md", text)))
     assert find_test_talk(made_up(("code", f"x = 1  # {text}")))
