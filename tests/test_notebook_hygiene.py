@@ -636,7 +636,8 @@ def made_up(*cells):
 @pytest.mark.parametrize("text", [
     "The numbers may differ on another processor.", "nbval compares them", "# NBVAL_IGNORE_OUTPUT",
     "within a tolerance of 0.3", "as the stored outputs show", "the recorded run", "oneDNN switches",
-    "The tests check this.", "the test suite runs", "runs in CI every night", "a regression test", "no regressions here"])
+    "The tests check this.", "the test suite runs", "runs in CI every night", "a regression test",
+    "no regressions here"])
 def test_test_talk_is_found(text):
     assert find_test_talk(made_up(("md", text)))
     assert find_test_talk(made_up(("code", f"x = 1  # {text}")))
