@@ -8,7 +8,8 @@
   notebooks save and look for the student's own trained networks, moved to a temporary folder
   that is emptied before every notebook (``clear_my_models``), so that each notebook runs as in
   a fresh clone and evaluates the shipped networks. Anything else, such as
-  ``TF_ENABLE_ONEDNN_OPTS``, is left to the notebook or to whoever runs the tool.
+  ``TF_ENABLE_ONEDNN_OPTS``, is left to the notebook's ``start_notebook(...)`` call or to whoever
+  runs the tool.
 
 Used by tools/record_notebooks.py, tools/measure_spread.py, tools/train_models.py and
 tools/benchmark_notebooks.py.
