@@ -41,8 +41,8 @@ def exercises(notebook):
     """The "exercises" entries of the notebook's "## Exercises" cells."""
     entries = [entry for cell in notebook.cells if cell.cell_type == "markdown" and "## Exercises" in cell.source
                for entry in cell.metadata.get("exercises", [])]
-    return [entry for entry in entries if isinstance(entry, dict) and "exercise" in entry]  # the hygiene
-    # test reports malformed entries; here they would only stop the collection
+    # malformed entries are the hygiene test's to report; here they would only stop the collection
+    return [entry for entry in entries if isinstance(entry, dict) and "exercise" in entry]
 
 
 def apply_changes(notebook, changes):
