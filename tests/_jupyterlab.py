@@ -149,7 +149,7 @@ def jupyterlab_server(folder, command_prefix=()):
     """
     write_user_settings(folder / "settings")
     port, token = free_port(), secrets.token_hex(16)
-    # No TF_ENABLE_ONEDNN_OPTS here: each notebook chooses it (07 and 08 switch oneDNN on), as on
+    # No TF_ENABLE_ONEDNN_OPTS here: each notebook chooses it (08 and 09 switch oneDNN on), as on
     # Binder, unless the environment pytest was started with sets it (make test-portable).
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(folder / "config"), JUPYTER_DATA_DIR=str(folder / "data-dir"),
                TF_CPP_MIN_LOG_LEVEL="3")

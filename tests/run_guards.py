@@ -4,7 +4,7 @@
 with a copy of this process's ``os.environ`` (jupyter_client copies it when the kernel starts).
 A variable that a test module sets while it is imported therefore reaches every notebook after
 it: ``os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")`` in one test module once switched
-oneDNN off for notebooks 07 and 08, whose own ``setdefault(..., "1")`` then did nothing. So:
+oneDNN off for notebooks 08 and 09, whose own ``setdefault(..., "1")`` then did nothing. So:
 
 * ``os.environ`` is recorded when pytest starts (after conftest.py's own settings), and the
   ``environ_at_start`` fixture returns that copy;

@@ -45,10 +45,10 @@ def test_environment_folders_hold_the_kernels_packages():
     assert any((folder / "nbclient").is_dir() for folder in folders)
 
 
-def test_ci_holds_every_notebook_to_the_default_one_gigabyte_budget():
+def test_ci_holds_every_notebook_to_the_default_900_mb_budget():
     root = Path(__file__).resolve().parent.parent
     source = (root / "tools" / "benchmark_notebooks.py").read_text()
-    assert 'add_argument("--max-memory-mb", type=float, default=1024.0,' in source
+    assert 'add_argument("--max-memory-mb", type=float, default=900.0,' in source
     ci_lines = [line for line in (root / ".ci" / "run").read_text().splitlines()
                 if "tools.benchmark_notebooks" in line and not line.lstrip().startswith("#")]
     assert len(ci_lines) == 1, ci_lines

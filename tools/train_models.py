@@ -33,7 +33,6 @@ tests/test_models.py checks that the shipped files load and score as stated.
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
