@@ -23,9 +23,9 @@ page cache (`posix_fadvise` DONTNEED; no root needed). Python itself and the sys
 are left alone. `--keep-page-cache` skips the drop and measures whatever state the cache is in.
 
 The exit status is 1 if any kernel's peak exceeds the budget, by default 900 MB: the course's
-budget per notebook, which leaves room below the 1.0 GB mybinder.org guarantees each user. Timings are a measurement, not a test: they depend on
-the machine and on what else it is doing (and each notebook that imports TensorFlow first reads its
-libraries from disk).
+budget per notebook, which leaves room below the 1.0 GB mybinder.org guarantees each user.
+Timings are a measurement, not a test: they depend on the machine and on what else it is doing
+(and each notebook that imports TensorFlow first reads its libraries from disk).
 """
 
 import argparse
