@@ -77,6 +77,7 @@ def test_drawn_digits_are_read_correctly_by_both_models(models, name, strokes, d
     reading = dp.read_drawing(models[name], strokes, model_name=name)
     assert reading.digit == digit and reading.sure, reading.message
     assert reading.prepared.shape == (28, 28) and reading.probabilities.shape == (10,)
+    assert reading.prepared.dtype == np.uint8 and reading.prepared.max() == 255, "MNIST's format, 0-255"
     assert reading.message == f"The {name} reads {digit} ({reading.probabilities.max():.0%} sure)."
 
 
@@ -107,7 +108,7 @@ def test_an_unsure_model_is_flagged():
         input_shape = (None, 784)
 
         def predict(self, batch, verbose=0):
-            assert batch.shape == (1, 784)
+            assert batch.shape == (1, 784) and batch.max() == 255, "the pixels as MNIST stores them"
             return np.full((1, 10), 0.1)
 
     reading = dp.read_drawing(Undecided(), SEVEN, model_name="stand-in")
