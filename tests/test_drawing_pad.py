@@ -246,9 +246,10 @@ def notebook_11():
     corner_zero, small_three, flat_zero), and its markdown."""
     cells = {cell["id"]: "".join(cell["source"]) for cell in json.loads(NOTEBOOK_11.read_text())["cells"]}
     namespace = {"np": np}
-    for cell_id, start, end in [("d10a0009", "seven =", "\nreading ="), ("d10a0015", "def ellipse", "\nfig, axes"),
-                                ("d10a0019", "def shrink_and_move", "\ninverted ="),
-                                ("d10a0022", "small_three =", "\nbrushes ="), ("d10a0028", "flat_zero =", "\nflat_dense")]:
+    pieces = [("d10a0009", "seven =", "\nreading ="), ("d10a0015", "def ellipse", "\nfig, axes"),
+              ("d10a0019", "def shrink_and_move", "\ninverted ="), ("d10a0022", "small_three =", "\nbrushes ="),
+              ("d10a0028", "flat_zero =", "\nflat_dense")]
+    for cell_id, start, end in pieces:
         source = cells[cell_id]
         exec(source[source.index(start):source.index(end)], namespace)
     namespace["markdown"] = "\n".join(cells.values())
