@@ -1,4 +1,4 @@
-"""A drawing pad for notebook 10: draw a digit, and a trained model reads it as you write.
+"""A drawing pad for notebook 11: draw a digit, and a trained model reads it as you write.
 
 The pad is a small `anywidget <https://anywidget.dev>`_ widget: a square canvas you draw on
 with a mouse, a pen or a finger, a *Clear* button and a brush-width slider. Its JavaScript is
@@ -9,7 +9,7 @@ decides everything else, so the tests can do exactly what the pad does without a
 * ``rasterise(strokes)`` draws the strokes as the canvas shows them: black, round brush
   strokes on a white square;
 * ``read_drawing(model, strokes)`` checks the drawing (empty? a dot? a scribble?), prepares
-  it with ``mnist_helpers.prepare_digit`` (as notebook 09 prepares photos) and asks the model;
+  it with ``mnist_helpers.prepare_digit`` (as notebook 10 prepares photos) and asks the model;
 * ``read_image(model, image)`` and ``read_upload(model, name, content)`` do the same for a
   photo or an uploaded file;
 * ``DigitPad(model)`` puts the pad with an upload button below it, and the result beside
@@ -140,8 +140,8 @@ class Reading:
 def classify(model, prepared, model_name="model"):
     """Ask ``model`` about one prepared 28 x 28 image; returns a ``Reading``.
 
-    The image is reshaped to the model's input, flat (784,) or (28, 28, 1), by
-    ``mnist_helpers.model_probabilities``, as ``predict_digit`` does.
+    The image, pixel values 0-255 as MNIST stores them, goes to the model as it is, reshaped to
+    the model's input shape by ``mnist_helpers.model_probabilities``, as ``predict_digit`` does.
     """
     probabilities = model_probabilities(model, prepared)
     digit = int(np.argmax(probabilities))
@@ -199,13 +199,13 @@ def plot_reading(reading, title=None):
     """A figure of a ``Reading``: the 28 x 28 image the model saw and its ten probabilities.
 
     The image is drawn with ``cmap="gray_r"``, ink dark on light, like every MNIST image in
-    the notebooks (the stored values are MNIST's: 0 background, 1 ink). Made with
+    the notebooks (the stored values are MNIST's: 0 background, 255 the strongest ink). Made with
     matplotlib's object interface, so it is never shown by accident; the pad turns it into a PNG.
     """
     figure = Figure(figsize=(6.6, 2.9), dpi=90)
     FigureCanvasAgg(figure)
     left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.6]})
-    left.imshow(reading.prepared, cmap="gray_r", vmin=0, vmax=1)
+    left.imshow(reading.prepared, cmap="gray_r", vmin=0, vmax=255)
     left.set_title("what the model sees", fontsize=12)
     left.set_xticks([0, 27])
     left.set_yticks([0, 27])

@@ -7,6 +7,7 @@ Playwright draws with the mouse, is tests/test_drawing_pad_browser.py.
 """
 
 import datetime
+import json
 from pathlib import Path
 
 import numpy as np
@@ -77,6 +78,7 @@ def test_drawn_digits_are_read_correctly_by_both_models(models, name, strokes, d
     reading = dp.read_drawing(models[name], strokes, model_name=name)
     assert reading.digit == digit and reading.sure, reading.message
     assert reading.prepared.shape == (28, 28) and reading.probabilities.shape == (10,)
+    assert reading.prepared.dtype == np.uint8 and reading.prepared.max() == 255, "MNIST's format, 0-255"
     assert reading.message == f"The {name} reads {digit} ({reading.probabilities.max():.0%} sure)."
 
 
@@ -107,7 +109,7 @@ def test_an_unsure_model_is_flagged():
         input_shape = (None, 784)
 
         def predict(self, batch, verbose=0):
-            assert batch.shape == (1, 784)
+            assert batch.shape == (1, 784) and batch.max() == 255, "the pixels as MNIST stores them"
             return np.full((1, 10), 0.1)
 
     reading = dp.read_drawing(Undecided(), SEVEN, model_name="stand-in")
@@ -231,3 +233,83 @@ def test_the_javascript_is_self_contained_and_has_the_test_hooks():
     assert "http" not in dp.PAD_JS and "import " not in dp.PAD_JS, "no CDN, no imports: works offline"
     for hook in ("pad-canvas", "pad-clear", "pad-brush", "pointerdown", "pointermove", "pointerup", "touch-action"):
         assert hook in dp.PAD_JS + dp.PAD_CSS, hook
+
+
+# --- numbers that notebook 11's prose and exercise solutions state (the shipped networks) ---
+
+NOTEBOOK_11 = ROOT / "notebooks" / "11_draw_a_digit.ipynb"
+
+
+@pytest.fixture(scope="module")
+def notebook_11():
+    """Notebook 11's drawings, run from its own code cells (seven, ellipse, digits, shrink_and_move,
+    corner_zero, small_three, flat_zero), and its markdown."""
+    cells = {cell["id"]: "".join(cell["source"]) for cell in json.loads(NOTEBOOK_11.read_text())["cells"]}
+    namespace = {"np": np}
+    pieces = [("d10a0009", "seven =", "\nreading ="), ("d10a0015", "def ellipse", "\nfig, axes"),
+              ("d10a0019", "def shrink_and_move", "\ninverted ="), ("d10a0022", "small_three =", "\nbrushes ="),
+              ("d10a0028", "flat_zero =", "\nflat_dense")]
+    for cell_id, start, end in pieces:
+        source = cells[cell_id]
+        exec(source[source.index(start):source.index(end)], namespace)
+    namespace["markdown"] = "\n".join(cells.values())
+    return namespace
+
+
+def drawn_height(strokes, brush=dp.BRUSH):
+    rows = np.flatnonzero((dp.rasterise(strokes, brush=brush) < 128).any(axis=1))
+    return rows[-1] - rows[0] + 1
+
+
+def test_notebook_11_the_sizes_its_prose_states(notebook_11):
+    from PIL import Image
+
+    # "Shrunk, the 0 is a ring about 10 pixels tall"
+    shrunk = np.asarray(Image.fromarray(255 - dp.rasterise(notebook_11["corner_zero"])).resize((28, 28)))
+    rows = np.flatnonzero((shrunk > 25).any(axis=1))
+    assert 9 <= rows[-1] - rows[0] + 1 <= 11
+    # "With the thick brush, the small 3's strokes end up more than 7 pixels wide" (the titles' estimate)
+    small_three = notebook_11["small_three"]
+    assert 36 * 20 / drawn_height(small_three, brush=36) > 7
+    # "the large 3 is about 240 pixels tall, so its strokes end up about 3 pixels wide"
+    height = drawn_height(notebook_11["digits"][3], brush=36)
+    assert 230 <= height <= 250 and round(36 * 20 / height) == 3
+    # "the flat 0 is 20 pixels wide but only about 8 tall"
+    prepared = dp.prepare_digit(dp.rasterise(notebook_11["flat_zero"]))
+    rows, cols = np.flatnonzero(prepared.any(axis=1)), np.flatnonzero(prepared.any(axis=0))
+    assert cols[-1] - cols[0] + 1 == 20 and rows[-1] - rows[0] + 1 == 8
+
+
+def test_notebook_11_the_large_thick_three_is_read(models, notebook_11):
+    # "Drawn large, the same brush does no harm: ... both networks read it"
+    for model in models.values():
+        assert dp.read_drawing(model, notebook_11["digits"][3], brush=36).digit == 3
+
+
+def test_notebook_11_exercise_2_where_the_small_three_turns_into_an_8(models, notebook_11):
+    # "The course's convnet turns at 25 pixels. The dense network wavers first, 8 at 26 and 3 again
+    # at 27, a near tie, before it settles on 8 from 28 on. ... a stroke of about 6 pixels"
+    small_three = notebook_11["small_three"]
+    brushes = range(20, 37)
+    readings = {name: {brush: dp.read_drawing(model, small_three, brush=brush) for brush in brushes}
+                for name, model in models.items()}
+    convnet = [readings["convnet"][brush].digit for brush in brushes]
+    dense = [readings["dense"][brush].digit for brush in brushes]
+    assert convnet == [3] * 5 + [8] * 12, convnet
+    assert dense == [3] * 6 + [8, 3] + [8] * 9, dense
+    assert readings["dense"][27].probabilities.max() < 0.55, "a near tie"
+    for brush in (25, 28):
+        assert round(brush * 20 / drawn_height(small_three, brush)) == 6
+
+
+def test_notebook_11_exercise_3_a_halfway_one_makes_the_convnet_guess(models, notebook_11):
+    # "The course's convnet gives 1 and 7 between 40 and 50 % each, and the pad says it is guessing.
+    # ... further left (x = 86) ... sure of a 7; much further right (x = 112), sure of a 1."
+    assert "halfway_one = [[(100, 79), (150, 40), (150, 240)]]" in notebook_11["markdown"]
+    halfway = dp.read_drawing(models["convnet"], [[(100, 79), (150, 40), (150, 240)]])
+    assert 0.4 <= halfway.probabilities[1] < 0.5 and 0.4 <= halfway.probabilities[7] < 0.5, halfway.probabilities
+    assert not halfway.sure and "guesses" in halfway.message
+    left = dp.read_drawing(models["convnet"], [[(86, 79), (150, 40), (150, 240)]])
+    right = dp.read_drawing(models["convnet"], [[(112, 79), (150, 40), (150, 240)]])
+    assert left.digit == 7 and left.probabilities.max() > 0.9
+    assert right.digit == 1 and right.probabilities.max() > 0.9

@@ -1,4 +1,4 @@
-"""End to end: in JupyterLab in headless Chromium, Playwright draws digits on notebook 10's pad.
+"""End to end: in JupyterLab in headless Chromium, Playwright draws digits on notebook 11's pad.
 
 The test serves a cleared copy of notebooks/11_draw_a_digit.ipynb from a scratch JupyterLab
 (tests/_jupyterlab.py, as the other browser tests), runs all its cells, and then does what a
@@ -32,7 +32,7 @@ DARK_PIXELS_JS = """(canvas) => {
 
 @pytest.fixture
 def jupyterlab(tmp_path):
-    """A JupyterLab server on a random port with a random token, serving a scratch copy of notebook 10."""
+    """A JupyterLab server on a random port with a random token, serving a scratch copy of notebook 11."""
     with lab.serve_notebooks(tmp_path, [NOTEBOOK]) as server:
         yield server
 

@@ -7,7 +7,7 @@ sensor noise, a slight blur and JPEG compression. The images vary in size, strok
 polarity, colour and position on purpose: they are what a class would bring.
 
 A thirteenth image, ``phone_photo_of_a_3.jpg``, stands in for a student's phone photo in
-notebook 09: a 12-megapixel portrait shot of a ballpoint 3 on a sheet lying on a desk (the desk
+notebook 10: a 12-megapixel portrait shot of a ballpoint 3 on a sheet lying on a desk (the desk
 shows at the left edge, the phone's shadow at the bottom right), stored the way phones store a
 portrait photo: the pixels sideways, plus an EXIF orientation tag (6) that tells viewers to turn
 them upright. It needs no fonts.

@@ -49,18 +49,24 @@ def load_models(names=MODELS):
 
 
 def prepare_all(prepare, images):
-    """``prepare`` applied to each picture: float32 (n, 28, 28). A picture it rejects stays blank."""
-    prepared = np.zeros((len(images), 28, 28), dtype=np.float32)
+    """``prepare`` applied to each picture: uint8 (n, 28, 28), 0-255 as MNIST stores digits, which
+    the networks take as they are. A picture it rejects stays blank.
+
+    The pipelines of revisions before 37ccaa7 returned floats in [0, 1]: they are turned into
+    0-255 here, so that ``--rev`` compares pipelines, not scales.
+    """
+    prepared = np.zeros((len(images), 28, 28), dtype=np.uint8)
     for index, image in enumerate(images):
         try:
-            prepared[index] = prepare(image)
+            digit = np.asarray(prepare(image))
         except ValueError:
-            pass  # a blank frame: counted as a mistake unless the model happens to say the digit
+            continue  # a blank frame: counted as a mistake unless the model happens to say the digit
+        prepared[index] = np.round(digit * 255) if digit.dtype.kind == "f" else digit
     return prepared
 
 
 def predictions(model, prepared):
-    """The digit ``model`` picks for each prepared 28x28 image."""
+    """The digit ``model`` picks for each prepared 28x28 image (given as it is, 0-255)."""
     batch = prepared.reshape((len(prepared),) + tuple(model.input_shape[1:]))
     return np.argmax(model.predict(batch, batch_size=256, verbose=0), axis=1)
 

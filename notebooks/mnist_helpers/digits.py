@@ -53,9 +53,10 @@ def prepare_digit(image):
 def predict_digit(model, image):
     """Prepare ``image`` and return ``(digit, probabilities)`` from ``model``.
 
-    Works with any Keras model whose input is one MNIST image, flattened
-    (784,) or not (28, 28) or (28, 28, 1): the prepared image is reshaped to
-    the model's input shape. ``probabilities`` is a numpy array of ten values.
+    The prepared image, uint8 0-255 as MNIST stores digits, goes to the model as it is (the
+    course's networks scale it themselves), reshaped to the model's input shape: (28, 28), or
+    (784,) or (28, 28, 1) for a model that wants it flat or with a channel axis.
+    ``probabilities`` is a numpy array of ten values.
     """
     probabilities = model_probabilities(model, prepare_digit(image))
     return int(np.argmax(probabilities)), probabilities
@@ -64,9 +65,19 @@ def predict_digit(model, image):
 def model_probabilities(model, prepared):
     """The ten probabilities ``model`` gives one prepared 28x28 image (a batch of one).
 
-    The image is reshaped to the model's input shape, flat (784,) or (28, 28) or (28, 28, 1).
+    ``prepared`` holds pixel values 0-255, as ``prepare_digit`` returns them and MNIST stores
+    them; it goes to the model as it is, reshaped to the model's input shape, (28, 28) or flat
+    (784,) or (28, 28, 1). An image already scaled to 0-1 is refused: the course's networks
+    scale inside, and would scale it a second time.
     """
-    batch = np.asarray(prepared, dtype=np.float32).reshape((1,) + tuple(model.input_shape[1:]))
+    image = np.asarray(prepared)
+    if image.dtype.kind == "f" and 0 < image.max() <= 1:
+        raise ValueError(
+            "this image's values lie between 0 and 1, but the course's networks take pixel values "
+            "0-255, as MNIST stores them, and scale them themselves; pass the image as prepare_digit "
+            "returns it (or multiply by 255)"
+        )
+    batch = image.reshape((1,) + tuple(model.input_shape[1:]))
     return np.asarray(model.predict(batch, verbose=0))[0]
 
 
