@@ -601,12 +601,22 @@ def test_number_rules_are_readable_and_fit_the_stored_output(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_every_ignored_cell_is_followed_by_a_check(path):
+    """An output nbval does not compare must still be checked: the next code cell uses what the
+    ignored cell made (a name it assigns) and its own output is compared, or one of the two
+    asserts something about it."""
     cells = code_cells(load(path))
     for index, cell in enumerate(cells):
-        if comparison_kind(cell) == "ignored":
-            checks = [line for line in cell.source.splitlines() + (cells[index + 1].source.splitlines()
-                      if index + 1 < len(cells) else []) if line.startswith("assert ")]
-            assert checks, f"code cell {index + 1} is ignored but neither it nor the next cell asserts anything"
+        if comparison_kind(cell) != "ignored":
+            continue
+        following = cells[index + 1] if index + 1 < len(cells) else None
+        asserts = [line for line in cell.source.splitlines() + (following.source.splitlines() if following else [])
+                   if line.startswith("assert ")]
+        assigned = set(re.findall(r"^(\w+)\s*=", cell.source, re.MULTILINE))
+        uses = following is not None and comparison_kind(following) != "ignored" and following.outputs and any(
+            re.search(rf"\b{re.escape(name)}\b", following.source) for name in assigned)
+        assert asserts or uses, (
+            f"code cell {index + 1} is ignored, and the next cell neither uses what it made in a compared "
+            "output nor asserts anything about it")
 
 
 def test_readme_states_how_many_cells_are_exact_numeric_and_ignored():
