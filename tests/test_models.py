@@ -1,8 +1,9 @@
 """The trained models shipped in models/ load, have the taught architecture, and score as stated.
 
-Also: the recipe in tools/train_models.py (which made models/convnet.keras and which notebook 08
+Also: the recipe in tools/train_models.py (which made models/convnet.keras and which notebook 09
 shows) builds exactly the shipped architecture, and the steps of tools/measure_improvements.py
-(notebook 08's table) each add the one change they name.
+(notebook 09's table) each add the one change they name. Every network takes MNIST images as they
+come, uint8 arrays (n, 28, 28) with values 0-255, and scales them in its first layers.
 """
 
 from pathlib import Path
@@ -22,24 +23,25 @@ MODELS = ROOT / "models"
 @pytest.fixture(scope="module")
 def test_set():
     _, (images, labels) = load_mnist()
-    return images.astype("float32") / 255, labels
+    return images, labels   # as they come: uint8, (10000, 28, 28)
 
 
 def accuracy(model, images, labels):
-    inputs = images.reshape((len(images),) + tuple(model.input_shape[1:]))
-    return (model.predict(inputs, verbose=0, batch_size=1000).argmax(axis=1) == labels).mean()
+    return (model.predict(images, verbose=0, batch_size=1000).argmax(axis=1) == labels).mean()
 
 
 def test_dense_model(test_set):
     model = keras.models.load_model(MODELS / "dense.keras")
-    assert model.input_shape == (None, 784) and model.count_params() == 407_050
+    assert model.input_shape == (None, 28, 28) and model.count_params() == 407_050
+    assert [type(layer).__name__ for layer in model.layers][:2] == ["Flatten", "Rescaling"]
     low, high = train_models.EXPECTED["dense.keras"]
     assert low <= accuracy(model, *test_set) <= high
 
 
 def test_convnet_model(test_set):
     model = keras.models.load_model(MODELS / "convnet.keras")
-    assert model.input_shape == (None, 28, 28, 1) and model.count_params() == 318_026
+    assert model.input_shape == (None, 28, 28) and model.count_params() == 318_026
+    assert [type(layer).__name__ for layer in model.layers][:2] == ["Reshape", "Rescaling"]
     low, high = train_models.EXPECTED["convnet.keras"]
     assert low <= accuracy(model, *test_set) <= high
 
@@ -48,7 +50,7 @@ def test_saving_and_loading_keeps_predictions_identical(tmp_path, test_set):
     model = keras.models.load_model(MODELS / "convnet.keras")
     model.save(tmp_path / "copy.keras")
     again = keras.models.load_model(tmp_path / "copy.keras")
-    images = test_set[0][:500, ..., None]
+    images = test_set[0][:500]
     np.testing.assert_array_equal(model.predict(images, verbose=0), again.predict(images, verbose=0))
 
 
@@ -93,49 +95,52 @@ def test_each_improvement_step_adds_the_change_it_names():
 
 
 # ---------------------------------------------------------------------------
-# One recipe: notebook 08 shows it, tools/train_models.py trains it, tools/measure_improvements.py
+# One recipe: notebook 09 shows it, tools/train_models.py trains it, tools/measure_improvements.py
 # builds it step by step. The notebook's own cells are run here and compared layer by layer.
 # ---------------------------------------------------------------------------
 
-NOTEBOOK_08 = ROOT / "notebooks" / "09_improving_the_convnet.ipynb"
-CELLS_08 = {"wider": "c0800008", "augmentation": "c0800010", "block": "c0800014",
+NOTEBOOK_09 = ROOT / "notebooks" / "09_improving_the_convnet.ipynb"
+CELLS_09 = {"wider": "c0800008", "augmentation": "c0800010", "block": "c0800014",
             "schedule": "c0800019", "recipe": "c0800021"}
 
 
 @pytest.fixture(scope="module")
-def notebook_08():
-    """The variables notebook 08's model cells define (plots and pictures replaced by stand-ins)."""
+def notebook_09():
+    """The variables notebook 09's model cells define (plots and pictures replaced by stand-ins)."""
     import json
     from unittest import mock
 
-    cells = {cell.get("id"): "".join(cell["source"]) for cell in json.loads(NOTEBOOK_08.read_text())["cells"]}
-    missing = sorted(set(CELLS_08.values()) - set(cells))
-    assert not missing, f"notebook 08 no longer has the cells {missing}: update CELLS_08"
+    cells = {cell.get("id"): "".join(cell["source"]) for cell in json.loads(NOTEBOOK_09.read_text())["cells"]}
+    missing = sorted(set(CELLS_09.values()) - set(cells))
+    assert not missing, f"notebook 09 no longer has the cells {missing}: update CELLS_09"
     namespace = {"keras": keras, "layers": keras.layers, "np": np, "plt": mock.MagicMock(),
-                 "show_digits": mock.MagicMock(), "sample_inputs": np.zeros((8, 28, 28, 1), "float32"),
+                 "show_digits": mock.MagicMock(), "sample_images": np.zeros((8, 28, 28), "uint8"),
                  "train_labels": np.zeros(8, "uint8")}
-    for cell_id in CELLS_08.values():
+    for cell_id in CELLS_09.values():
         exec(cells[cell_id], namespace)
     return namespace
 
 
-def test_notebook_08_shows_the_recipe_the_tools_train(notebook_08):
-    assert _layers(notebook_08["recipe"]) == _layers(train_models.recipe_convnet(keras))
-    assert (notebook_08["epochs"], notebook_08["batch_size"]) == (train_models.EPOCHS, train_models.BATCH_SIZE)
-    assert notebook_08["schedule"].get_config() == train_models.recipe_schedule(keras).get_config()
-    optimizer, tools_optimizer = notebook_08["optimizer"], train_models.recipe_optimizer(keras)
+def test_notebook_09_shows_the_recipe_the_tools_train(notebook_09):
+    assert _layers(notebook_09["recipe"]) == _layers(train_models.recipe_convnet(keras))
+    # the wider network of step 1 takes the images as the recipe does: raw, reshaped and scaled inside
+    assert notebook_09["wider"].input_shape == notebook_09["recipe"].input_shape == (None, 28, 28)
+    assert _layers(notebook_09["wider"])[:2] == _layers(notebook_09["recipe"])[:2]
+    assert (notebook_09["epochs"], notebook_09["batch_size"]) == (train_models.EPOCHS, train_models.BATCH_SIZE)
+    assert notebook_09["schedule"].get_config() == train_models.recipe_schedule(keras).get_config()
+    optimizer, tools_optimizer = notebook_09["optimizer"], train_models.recipe_optimizer(keras)
     assert type(optimizer) is type(tools_optimizer)
-    assert notebook_08["recipe"].optimizer is optimizer, "08 compiles the recipe with another optimizer"
-    assert notebook_08["recipe"].loss == "sparse_categorical_crossentropy"
+    assert notebook_09["recipe"].optimizer is optimizer, "09 compiles the recipe with another optimizer"
+    assert notebook_09["recipe"].loss == "sparse_categorical_crossentropy"
     ignore = ("name", "learning_rate")
     assert ({k: v for k, v in optimizer.get_config().items() if k not in ignore}
             == {k: v for k, v in tools_optimizer.get_config().items() if k not in ignore})
 
 
-def test_notebook_08_steps_are_the_measured_steps(notebook_08):
+def test_notebook_09_steps_are_the_measured_steps(notebook_09):
     recipe = _layers(train_models.recipe_convnet(keras))
     steps = {name: _layers(measure_improvements.build(name, keras)[0]) for name in measure_improvements.STEPS}
-    assert _layers(notebook_08["wider"]) == steps["wider"]
-    assert _layers(notebook_08["augmentation"]) == recipe[:3] == steps["augment"][:3]
-    assert _layers(notebook_08["block"]) == recipe[5:8] == steps["batchnorm"][5:8]
+    assert _layers(notebook_09["wider"]) == steps["wider"]
+    assert _layers(notebook_09["augmentation"]) == recipe[2:5] == steps["augment"][2:5]  # after the front
+    assert _layers(notebook_09["block"]) == recipe[7:10] == steps["batchnorm"][7:10]
     assert steps["dropout"] == steps["adam"] == steps["recipe"] == recipe
