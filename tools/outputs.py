@@ -45,7 +45,7 @@ SPACES = re.compile(r"[ \t]+")
 
 # The cell metadata the notebooks may hold (tests/test_notebook_hygiene.py; tools/record_notebooks.py
 # drops the rest, such as JupyterLab's "collapsed" or "scrolled").
-CELL_METADATA_KEYS = ("tags", "compare")
+CELL_METADATA_KEYS = ("tags", "compare", "exercises")
 COMPARE_KEYS = ("numbers", "figure")  # "figure" is another comparison's, not read here
 RULE_KEYS = ("after", "before", "abs", "rel", "ulp", "why")
 
