@@ -21,7 +21,7 @@ def test_each_setting_sets_what_it_names_and_nothing_else(monkeypatch):
 def test_figure_cells_are_numbered_as_nbval_numbers_code_cells():
     notebook = json.loads((measure_figures.NOTEBOOKS / "07_evaluation.ipynb").read_text())
     numbers = [number for number, _ in measure_figures.figure_cells(notebook)]
-    assert numbers == [6, 8, 9, 11]
+    assert numbers == [5, 7, 8, 10]
 
 
 def test_the_report_replaces_only_the_text_between_the_markers():

@@ -169,7 +169,7 @@ def digit_grid(images, labels, title=TITLE_02):
 # name: (notebook, code cell, draw(monkeypatch, first 25 training digits) -> PNG), each drawn as the
 # notebook draws it, from the data behind its stored figure
 SAME = {
-    "06 confusion matrix": ("07_evaluation.ipynb", 6, lambda m, d: draw(plot_confusion_matrix, CONFUSION_06, TITLE_06)),
+    "06 confusion matrix": ("07_evaluation.ipynb", 5, lambda m, d: draw(plot_confusion_matrix, CONFUSION_06, TITLE_06)),
     "02 digit grid": ("02_shapes_and_labels.ipynb", 5, lambda m, d: digit_grid(*d)),
     # drawn from the 4 decimals fit() printed, so a pixel off here and there
     "05 reference training curves": (
@@ -203,12 +203,12 @@ def _history_without_validation(monkeypatch, digits):
 MUTATIONS = {
     # the bug of issue 16: plot_confusion_matrix drawing the matrix transposed
     "06 confusion matrix transposed": (
-        "07_evaluation.ipynb", 6, lambda m, d: draw(plot_confusion_matrix, CONFUSION_06.T, TITLE_06)),
+        "07_evaluation.ipynb", 5, lambda m, d: draw(plot_confusion_matrix, CONFUSION_06.T, TITLE_06)),
     # a swapped colour map
     "06 confusion matrix in Greens, not Blues": _drawn_with(lambda m: swap_colormap(m, "Blues", "Greens"),
-                                                            "07_evaluation.ipynb", 6),
+                                                            "07_evaluation.ipynb", 5),
     "06 confusion matrix in Blues_r, not Blues": _drawn_with(lambda m: swap_colormap(m, "Blues", "Blues_r"),
-                                                             "07_evaluation.ipynb", 6),
+                                                             "07_evaluation.ipynb", 5),
     "02 digits in gray, not gray_r": _drawn_with(lambda m: swap_colormap(m, "gray_r", "gray"),
                                                  "02_shapes_and_labels.ipynb", 5),
     "07 learned filters in bwr_r (red and blue swapped)": (
@@ -225,7 +225,7 @@ MUTATIONS = {
                                                      "08_convnet.ipynb", 7),
     # a wrong title
     "06 confusion matrix titled 'training set'": (
-        "07_evaluation.ipynb", 6,
+        "07_evaluation.ipynb", 5,
         lambda m, d: draw(plot_confusion_matrix, CONFUSION_06, TITLE_06.replace("test set", "training set"))),
     "02 digit grid titled 'test images'": (
         "02_shapes_and_labels.ipynb", 5, lambda m, d: digit_grid(*d, title=TITLE_02.replace("training", "test"))),
