@@ -78,7 +78,7 @@ def test_06_validation_run_shows_overfitting_and_early_stopping():
     # the stable summary cell agrees with the log
     summary = stored_text("06_training.ipynb", "1afe9364")
     assert f"lowest validation loss after epoch {best}: {val_loss[best - 1]:.4f}" in summary
-    assert f"training stopped after epoch {len(epochs)} of 20: 3 epochs" in summary
+    assert f"training stopped after epoch {len(epochs)} of 20 (patience=3: no new lowest since epoch {best})" in summary
     assert f"weights of epoch {best}: validation accuracy {epochs[best - 1]['val_accuracy']:.2%}" in summary
     # "Notebook 01's five epochs are close to that choice"
     assert abs(best - 5) <= 3
