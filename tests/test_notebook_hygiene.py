@@ -612,8 +612,9 @@ def test_every_ignored_cell_is_followed_by_a_check(path):
         asserts = [line for line in cell.source.splitlines() + (following.source.splitlines() if following else [])
                    if line.startswith("assert ")]
         assigned = set(re.findall(r"^(\w+)\s*=", cell.source, re.MULTILINE))
+        code = re.sub(r"(\"[^\"\n]*\"|'[^'\n]*')", '""', following.source) if following else ""  # names, not text
         uses = following is not None and comparison_kind(following) != "ignored" and following.outputs and any(
-            re.search(rf"\b{re.escape(name)}\b", following.source) for name in assigned)
+            re.search(rf"\b{re.escape(name)}\b", code) for name in assigned)
         assert asserts or uses, (
             f"code cell {index + 1} is ignored, and the next cell neither uses what it made in a compared "
             "output nor asserts anything about it")
