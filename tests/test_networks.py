@@ -67,3 +67,67 @@ def test_unknown_names_raise_a_clear_error(my_models, call):
     with pytest.raises(ValueError, match=r"Unknown network '(mlp|Dense)': use one of 'dense', 'convnet'\."):
         call()
     assert not my_models.exists()
+
+
+# ---------------------------------------------------------------------------
+# The notebooks: who saves the student's network, who uses it
+# ---------------------------------------------------------------------------
+
+import json  # noqa: E402
+import re  # noqa: E402
+
+from tools import notebook_runner  # noqa: E402
+
+SAVES = {"01_first_network.ipynb", "06_training.ipynb"}  # each saves the dense network it trained
+USES = {"05_how_a_network_learns.ipynb": ["dense"], "07_evaluation.ipynb": ["dense"],
+        "09_improving_the_convnet.ipynb": ["convnet"], "10_your_own_digits.ipynb": ["dense", "convnet"],
+        "11_draw_a_digit.ipynb": ["dense", "convnet"]}
+
+
+def code_of(name):
+    cells = json.loads((notebook_runner.NOTEBOOKS / name).read_text())["cells"]
+    return "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "code")
+
+
+@pytest.mark.parametrize("name", sorted(SAVES))
+def test_the_training_notebooks_save_the_students_network(name):
+    assert re.search(r'^save_network\(model, "dense"\)$', code_of(name), re.MULTILINE), (
+        f"{name} should end its training by saving the network: save_network(model, \"dense\")")
+
+
+@pytest.mark.parametrize("name", sorted(USES))
+def test_the_notebooks_that_use_a_trained_network_load_it_through_load_network(name):
+    code = code_of(name)
+    for network in USES[name]:
+        assert f'load_network("{network}")' in code, f"{name} should load the {network} with load_network"
+    # load_model only for a file the notebook itself saved (09's saving-and-loading section)
+    loaded = re.findall(r"load_model\(([^)]*)\)", code)
+    assert all("models/" not in argument for argument in loaded), f"{name} loads a shipped file directly: {loaded}"
+
+
+def test_notebook_07_evaluates_the_students_network_when_there_is_one(tmp_path, monkeypatch):
+    """Notebook 07 run as a student runs it after notebook 01: with a network in my_models/ (here a
+    copy of the shipped one, so that every later cell still holds) it says that it uses theirs."""
+    import nbformat
+
+    monkeypatch.setenv("MNIST_MY_MODELS", str(tmp_path / "my_models"))
+    notebook = notebook_runner.read(notebook_runner.NOTEBOOKS / "07_evaluation.ipynb")
+    # the runner empties the folder before the kernel starts; the first cell puts "your" network there
+    notebook.cells.insert(0, nbformat.v4.new_code_cell(
+        "import os, pathlib, shutil\n"
+        "folder = pathlib.Path(os.environ['MNIST_MY_MODELS']); folder.mkdir(parents=True, exist_ok=True)\n"
+        "shutil.copy('../models/dense.keras', folder / 'dense.keras')"))
+    notebook_runner.run(notebook, timeout=600)
+    printed = [output.get("text", "") for cell in notebook.cells if cell.cell_type == "code"
+               for output in cell.outputs if output.get("name") == "stdout"]
+    assert any("Using your dense network (my_models/dense.keras)." in text for text in printed), printed[:3]
+    assert not any("course's trained" in text for text in printed)
+
+
+def test_the_runner_empties_the_students_folder_before_every_notebook(tmp_path, monkeypatch):
+    folder = tmp_path / "my_models"
+    folder.mkdir()
+    (folder / "dense.keras").write_text("left over from an earlier notebook")
+    monkeypatch.setenv("MNIST_MY_MODELS", str(folder))
+    notebook_runner.client(notebook_runner.read(notebook_runner.NOTEBOOKS / "01_first_network.ipynb"))
+    assert not folder.exists() or not any(folder.iterdir())

@@ -90,6 +90,8 @@ TEST_TALK = {
     "the test suite": re.compile(r"\bthe test suite\b", re.IGNORECASE),
     "CI": re.compile(r"\bCI\b"),
     "regression": re.compile(r"(?<!linear )(?<!logistic )\bregressions?(?:[- ]tests?)?\b", re.IGNORECASE),
+    "automated / unit tests": re.compile(r"\b(?:automated|automatic|unit|our) tests?\b", re.IGNORECASE),
+    "test bounds / runs": re.compile(r"\btests? (?:bounds?|runs?|suite|harness|machinery)\b", re.IGNORECASE),
 }
 # Words that say an assert is there to keep the prose true, not to teach.
 GUARD_TALK = {
@@ -98,9 +100,13 @@ GUARD_TALK = {
     "the check(s) / the assert(s)": re.compile(r"\bthe (?:checks?|asserts?|assertions?)\b", re.IGNORECASE),
     "checks the result": re.compile(
         r"\bchecks? (?:the|these|this|that) (?:results?|numbers?|sentences?|claims?|text)\b", re.IGNORECASE),
+    "this assert keeps the text true": re.compile(
+        r"\b(?:this|that|these|those) (?:asserts?|assertions?|checks?) (?:keeps?|makes?|holds?|ensures?)\b",
+        re.IGNORECASE),
 }
 ENVIRONMENT_LINES = {
-    "os.environ": re.compile(r"\bos\.environ\b|\bfrom os import\b.*\benviron\b|^\s*%env\b", re.MULTILINE),
+    "os.environ": re.compile(
+        r"\benviron\b|\b(?:putenv|unsetenv)\s*\(|^\s*%(?:set_)?env\b|^\s*!\s*export\b", re.MULTILINE),
     "a font size set by hand": re.compile(
         r"rcParams\s*\[\s*['\"]font\.size|rcParams\.update\([^)]*font\.size|\.rc\(\s*['\"]font['\"]"),
 }
@@ -648,7 +654,7 @@ def made_up(*cells):
     "The numbers may differ on another processor.", "nbval compares them", "# NBVAL_IGNORE_OUTPUT",
     "within a tolerance of 0.3", "as the stored outputs show", "the recorded run", "oneDNN switches",
     "The tests check this.", "the test suite runs", "runs in CI every night", "a regression test",
-    "no regressions here"])
+    "no regressions here", "compared by our automated tests", "within the test bounds", "unit tests cover it"])
 def test_test_talk_is_found(text):
     assert find_test_talk(made_up(("md", text)))
     assert find_test_talk(made_up(("code", f"x = 1  # {text}")))
@@ -681,7 +687,9 @@ def test_asserts_that_guard_prose_are_rejected():
                                                           'assert acc > 0.97, "the network reads most digits"'))
     said_after = made_up(("code", 'if acc < 0.9:\n    raise ValueError("too low for the text")'),
                          ("md", "This guards the number in the summary."))
-    for notebook in (said_in_markdown, said_in_a_comment, said_after):
+    keeps_it_true = made_up(("code", 'assert acc > 0.97, "the network reads most digits"'),
+                            ("md", "This assert keeps the sentence above true."))
+    for notebook in (said_in_markdown, said_in_a_comment, said_after, keeps_it_true):
         assert any("guarding the text" in problem for problem in assert_problems(notebook))
     said_plainly = made_up(("md", "The next cell checks the result."), ("code", 'assert ok, "it is fine now"'))
     assert any("checks the result" in problem for problem in assert_problems(said_plainly))
@@ -706,6 +714,9 @@ def test_setup_call_before_keras_and_no_environment_lines():
         "cell 1: os.environ", "cell 1: a font size set by hand"]
     leftovers = made_up(("code", SETUP + "keras.utils.set_random_seed(0)\n"))
     assert "set_random_seed" in setup_problems(leftovers)[0]
+    for sneaky in ('import os as o\no.environ["X"] = "1"', 'import os\nos.putenv("X", "1")', "%env X=1",
+                   "%set_env X=1", "from os import environ"):
+        assert setup_problems(made_up(("code", SETUP), ("code", sneaky))), sneaky
 
 
 def test_fast_convolutions_where_asked_and_only_there():
