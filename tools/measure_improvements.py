@@ -1,13 +1,15 @@
-"""Measure what each improvement of notebook 08 does to the convnet: accuracy, errors, time.
+"""Measure what each improvement of notebook 08 does to the convnet, on a validation split.
 
     python -m tools.measure_improvements                      # every step, seeds 0 1 2
     python -m tools.measure_improvements --seeds 0            # one seed only
     python -m tools.measure_improvements --output docs/convnet-improvements.md
 
-Slow (about 10 minutes per seed on 2 quiet cores) and not part of `make test`: it is where the
-table of notebook 08 comes from. The steps build on each other, one change at a time, from the
-plain convnet of notebook 07 to the full recipe of the shipped models/convnet.keras
-(tools/train_models.py):
+Slow (about 15 minutes per seed on 2 quiet cores) and not part of `make test`: it is where the
+table of notebook 08 comes from. The choices the table supports (which improvement to keep, how
+many epochs) are made on a validation split, never on the test set: every step trains on the
+first 50,000 training images and is scored on the last VALIDATION_SIZE = 10,000 training images.
+The steps build on each other, one change at a time, from the plain convnet of notebook 07 to the
+full recipe of the shipped models/convnet.keras (tools/train_models.py):
 
     dense       the reference Dense(512) network of notebooks 04-06 (for comparison)
     plain       notebook 07's convnet: Conv2D(16, 5), pooling, Conv2D(32, 5), pooling, softmax
@@ -15,15 +17,27 @@ plain convnet of notebook 07 to the full recipe of the shipped models/convnet.ke
     augment     + data augmentation (random rotation, shift and zoom)
     batchnorm   + batch normalisation after the second convolution and the Dense(256) layer
     dropout     + Dropout(0.4) before the output layer                (= the recipe's layers)
-    adam        + Adam with a one-epoch warm-up and a cosine decay, still 5 epochs
-    recipe      + 10 epochs instead of 5: the full recipe, exactly as tools/train_models.py
+    adam        + Adam with a one-epoch warm-up and a cosine decay, 5 epochs
+    recipe      the same with 10 epochs: the full recipe, exactly as tools/train_models.py
+    recipe15    the same with 15 epochs (the schedule stretched over 15), to show the epoch choice
 
-Up to `dropout`, every step is trained like the dense network: rmsprop with its default
-settings, 5 epochs, batch size 128. Each run is a fresh Python process with the recipe's
-settings (seeded, op determinism, oneDNN on unless TF_ENABLE_ONEDNN_OPTS says otherwise), so
-seed 0 of `recipe` is the shipped model on the machine that made it. Results are kept in
---scratch (one JSON file per run; --reuse skips runs already there) and the report, with the
-range over the seeds of each step, is printed and optionally written as Markdown.
+and, separately, the one use of the test set:
+
+    final       the full recipe trained on all 60,000 training images and scored once on the
+                10,000 test images: the shipped model (at seed 0, on the machine that made it)
+
+Every model takes raw MNIST images, uint8 of shape (n, 28, 28) with values 0-255, straight from
+load_mnist(), and scales them itself: the convnets start Input((28, 28)), Reshape((28, 28, 1)),
+Rescaling(1 / 255); the dense network Input((28, 28)), Flatten(), Rescaling(1 / 255). Up to
+`dropout`, every step is trained like the dense network: rmsprop with its default settings,
+5 epochs, batch size 128. The Adam steps use train_models.recipe_optimizer with the steps per
+epoch of the images they train on (391 for 50,000, 469 for 60,000). After every epoch of the
+split steps the validation accuracy is recorded (the time this takes is not counted in the
+training time); the `final` step looks at the test set once, after training. Each run is a
+fresh Python process with the recipe's settings (seeded, op determinism, oneDNN on unless
+TF_ENABLE_ONEDNN_OPTS says otherwise). Results are kept in --scratch (one JSON file per run;
+--reuse skips runs already there) and the report, with the range over the seeds of each step,
+is printed and optionally written as Markdown.
 """
 
 import argparse
@@ -42,6 +56,8 @@ from tools.measure_spread import cpu_name
 
 ROOT = Path(__file__).resolve().parent.parent
 
+VALIDATION_SIZE = 10_000  # the last 10,000 training images; the first 50,000 are trained on
+
 STEPS = {
     "dense": "Dense(512) network of notebooks 04-06",
     "plain": "plain convnet of notebook 07 (16 and 32 filters)",
@@ -50,20 +66,33 @@ STEPS = {
     "batchnorm": "+ batch normalisation",
     "dropout": "+ dropout (0.4)",
     "adam": "+ Adam, warm-up and cosine decay (5 epochs)",
-    "recipe": "+ 10 epochs: the full recipe (models/convnet.keras)",
+    "recipe": "the same, 10 epochs: the full recipe",
+    "recipe15": "the same, 15 epochs",
 }
+# The one run that sees the test set: the full recipe on all 60,000 training images.
+FINAL = {"final": "the full recipe, trained on all 60,000, tested on the test set"}
+RECIPE_EPOCHS = {"adam": 5, "recipe": train_models.EPOCHS, "recipe15": 15, "final": train_models.EPOCHS}
 
 
-def build(step, keras):
-    """The model of one step, untrained, and how to train it: (model, optimizer, epochs)."""
+def front(keras, flatten=False):
+    """The layers every model starts with: raw uint8 images (n, 28, 28) in, scaled to 0-1 inside."""
+    layers = keras.layers
+    shape = layers.Flatten() if flatten else layers.Reshape((28, 28, 1))
+    return [keras.Input(shape=(28, 28)), shape, layers.Rescaling(1 / 255)]
+
+
+def build(step, keras, train_size=60000 - VALIDATION_SIZE):
+    """The model of one step, untrained, and how to train it: (model, optimizer, epochs).
+
+    `train_size` (the number of training images) sets the steps per epoch of the Adam schedule.
+    """
     layers = keras.layers
     if step == "dense":
-        model = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(512, activation="relu"),
-                                  layers.Dense(10, activation="softmax")])
+        model = keras.Sequential(front(keras, flatten=True) + [layers.Dense(512, activation="relu"),
+                                                               layers.Dense(10, activation="softmax")])
         return model, "rmsprop", 5
     if step == "plain":
-        model = keras.Sequential([
-            keras.Input(shape=(28, 28, 1)),
+        model = keras.Sequential(front(keras) + [
             layers.Conv2D(16, 5, activation="relu"),
             layers.MaxPooling2D(),
             layers.Conv2D(32, 5, activation="relu"),
@@ -72,14 +101,14 @@ def build(step, keras):
             layers.Dense(10, activation="softmax"),
         ])
         return model, "rmsprop", 5
-    if step == "recipe":
-        return train_models.recipe_convnet(keras), train_models.recipe_optimizer(keras), 10
-    if step == "adam":
-        return train_models.recipe_convnet(keras), train_models.recipe_optimizer(keras, epochs=5), 5
+    if step in RECIPE_EPOCHS:
+        epochs = RECIPE_EPOCHS[step]
+        return (train_models.recipe_convnet(keras),
+                train_models.recipe_optimizer(keras, epochs=epochs, train_size=train_size), epochs)
     # wider, augment, batchnorm, dropout: the recipe's layers, switched on step by step
     order = ["wider", "augment", "batchnorm", "dropout"]
     has = {name: order.index(step) >= order.index(name) for name in order}
-    stack = [keras.Input(shape=(28, 28, 1))]
+    stack = front(keras)
     if has["augment"]:
         stack += [layers.RandomRotation(0.04, fill_mode="constant"),
                   layers.RandomTranslation(0.08, 0.08, fill_mode="constant"),
@@ -100,27 +129,53 @@ def build(step, keras):
     return keras.Sequential(stack), "rmsprop", 5
 
 
+def split(images, labels):
+    """(training images, labels), (validation images, labels): the last VALIDATION_SIZE are held out."""
+    cut = len(images) - VALIDATION_SIZE
+    return (images[:cut], labels[:cut]), (images[cut:], labels[cut:])
+
+
 def run_one(step, seed, output):
-    keras, tf = train_models.start_tensorflow(seed)
+    keras, _ = train_models.start_tensorflow(seed)
     from mnist_helpers import load_mnist
 
-    (train_images, train_labels), (test_images, test_labels) = load_mnist()
-    model, optimizer, epochs = build(step, keras)
-    if step == "dense":
-        train_inputs = tf.reshape(train_models.float_inputs(tf, train_images), (60000, 784))
-        test_inputs = test_images.reshape((10000, 784)).astype("float32") / 255
+    (train_images, train_labels), (test_images, test_labels) = load_mnist()  # uint8, (n, 28, 28)
+    if step in FINAL:  # all 60,000 for training; the test set, once, at the end
+        score_images, score_labels, scored_on = test_images, test_labels, "test"
     else:
-        train_inputs = train_models.float_inputs(tf, train_images)
-        test_inputs = test_images.reshape((10000, 28, 28, 1)).astype("float32") / 255
+        (train_images, train_labels), (score_images, score_labels) = split(train_images, train_labels)
+        scored_on = "validation"
+    model, optimizer, epochs = build(step, keras, train_size=len(train_images))
     model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+
+    def accuracy():
+        predictions = model.predict(score_images, verbose=0, batch_size=1000).argmax(axis=1)
+        return float((predictions == score_labels).mean())
+
+    per_epoch, excluded = [], [0.0, 0.0]  # validation accuracy after each epoch; seconds it took
+
+    class ValidationPerEpoch(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            wall, cpu = time.perf_counter(), time.process_time()
+            per_epoch.append(accuracy())
+            excluded[0] += time.perf_counter() - wall
+            excluded[1] += time.process_time() - cpu
+
+    callbacks = [] if step in FINAL else [ValidationPerEpoch()]
     start, cpu_start = time.perf_counter(), time.process_time()
-    model.fit(train_inputs, train_labels, epochs=epochs, batch_size=train_models.BATCH_SIZE, verbose=0)
-    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
-    predictions = model.predict(test_inputs, verbose=0, batch_size=1000).argmax(axis=1)
-    errors = int((predictions != test_labels).sum())
-    result = {"step": step, "seed": seed, "seconds": seconds, "cpu_seconds": cpu_seconds, "errors": errors,
-              "accuracy": 1 - errors / len(test_labels), "parameters": model.count_params(),
+    history = model.fit(train_images, train_labels, epochs=epochs, batch_size=train_models.BATCH_SIZE,
+                        verbose=0, callbacks=callbacks)
+    seconds = time.perf_counter() - start - excluded[0]
+    cpu_seconds = time.process_time() - cpu_start - excluded[1]
+    predictions = model.predict(score_images, verbose=0, batch_size=1000).argmax(axis=1)
+    errors = int((predictions != score_labels).sum())
+    result = {"step": step, "seed": seed, "scored_on": scored_on, "train_size": len(train_images),
+              "scored_size": len(score_labels), "epochs": epochs, "seconds": seconds, "cpu_seconds": cpu_seconds,
+              "errors": errors, "accuracy": 1 - errors / len(score_labels), "parameters": model.count_params(),
+              "training_accuracy_per_epoch": [float(v) for v in history.history["accuracy"]],
               "onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS")}
+    if per_epoch:
+        result["validation_accuracy_per_epoch"] = per_epoch
     Path(output).write_text(json.dumps(result))
 
 
@@ -138,33 +193,60 @@ def _range(values, fmt):
     return fmt(low) if low == high else f"{fmt(low)}–{fmt(high)}"
 
 
-def report(results, seeds):
-    lines = [
-        f"Measured {datetime.date.today().isoformat()} by `tools/measure_improvements.py` on "
-        f"{platform.machine()} ({cpu_name()}), {os.cpu_count()} CPUs, seeds {', '.join(map(str, seeds))}.",
-        "",
-        "| step | parameters | test accuracy | errors / 10,000 | median errors | training time (s) | CPU time (s) |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for step, label in STEPS.items():
-        runs = [r for r in results if r["step"] == step]
-        if not runs:
-            continue
-        cpu = [r["cpu_seconds"] for r in runs if "cpu_seconds" in r]
-        lines.append(
-            f"| {label} | {runs[0]['parameters']:,} | {_range([r['accuracy'] for r in runs], lambda v: f'{v:.2%}')} "
+def _row(label, runs):
+    cpu = [r["cpu_seconds"] for r in runs if "cpu_seconds" in r]
+    return (f"| {label} | {runs[0]['parameters']:,} | {runs[0]['epochs']} "
+            f"| {_range([r['accuracy'] for r in runs], lambda v: f'{v:.2%}')} "
             f"| {_range([r['errors'] for r in runs], str)} | {statistics.median(r['errors'] for r in runs):g} "
             f"| {_range([r['seconds'] for r in runs], lambda v: f'{v:.0f}')} "
             f"| {_range(cpu, lambda v: f'{v:.0f}') if cpu else '–'} |")
+
+
+def report(results, seeds):
+    def runs_of(step):
+        return [r for r in results if r["step"] == step]
+
+    def seeds_of(steps):
+        found = sorted({r["seed"] for r in results if r["step"] in steps})
+        return ", ".join(map(str, found)) or "none"
+
+    header = ["| step | parameters | epochs | {} accuracy | errors / 10,000 | median errors "
+              "| training time (s) | CPU time (s) |", "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"Measured {datetime.date.today().isoformat()} by `tools/measure_improvements.py` on "
+        f"{platform.machine()} ({cpu_name()}), {os.cpu_count()} CPUs.",
+        "",
+        f"Validation: trained on the first {60000 - VALIDATION_SIZE:,} training images, scored on the "
+        f"last {VALIDATION_SIZE:,}; seeds {seeds_of(STEPS)}.",
+        "",
+        header[0].format("validation"), header[1],
+    ]
+    lines += [_row(label, runs_of(step)) for step, label in STEPS.items() if runs_of(step)]
+    curves = [r for r in results if r.get("validation_accuracy_per_epoch") and r["step"] in RECIPE_EPOCHS]
+    if curves:
+        longest = max(len(r["validation_accuracy_per_epoch"]) for r in curves)
+        lines += ["", "Validation accuracy after each epoch (Adam steps; each run's schedule decays to zero "
+                  "at its own last epoch):", "",
+                  "| step | seed | " + " | ".join(str(e) for e in range(1, longest + 1)) + " |",
+                  "|---|---|" + "---|" * longest]
+        for r in sorted(curves, key=lambda r: (list(RECIPE_EPOCHS).index(r["step"]), r["seed"])):
+            values = [f"{v:.2%}" for v in r["validation_accuracy_per_epoch"]]
+            lines.append(f"| {r['step']} | {r['seed']} | " + " | ".join(values + [""] * (longest - len(values))) + " |")
+    final = runs_of("final")
+    if final:
+        lines += ["", f"Test set, used once: the full recipe trained on all 60,000 training images; "
+                  f"seeds {seeds_of(FINAL)}.", "", header[0].format("test"), header[1],
+                  _row(FINAL["final"], final)]
     lines += ["", "Runs (step, seed, errors, seconds):", ""]
-    lines += [f"- {r['step']} seed {r['seed']}: {r['errors']} errors, {r['seconds']:.0f} s"
-              + (f" ({r['cpu_seconds']:.0f} s of CPU time)" if "cpu_seconds" in r else "") for r in results]
+    lines += [f"- {r['step']} seed {r['seed']}: {r['errors']} {r.get('scored_on', 'test')} errors, "
+              f"{r['seconds']:.0f} s" + (f" ({r['cpu_seconds']:.0f} s of CPU time)" if "cpu_seconds" in r else "")
+              for r in results]
     return "\n".join(lines) + "\n"
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("steps", nargs="*", help=f"steps to run (default: all): {', '.join(STEPS)}")
+    parser.add_argument("steps", nargs="*", help=f"steps to run (default: all): {', '.join({**STEPS, **FINAL})}")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--scratch", type=Path, default=ROOT / "artifacts" / "improvements")
     parser.add_argument("--reuse", action="store_true", help="keep the runs already in --scratch")
@@ -177,21 +259,23 @@ def main(argv=None):
         step, seed, output = args.run_one
         run_one(step, int(seed), output)
         return 0
-    unknown = [step for step in args.steps if step not in STEPS]
+    every = {**STEPS, **FINAL}
+    unknown = [step for step in args.steps if step not in every]
     if unknown:
-        parser.error(f"unknown step(s) {', '.join(unknown)}: choose from {', '.join(STEPS)}")
+        parser.error(f"unknown step(s) {', '.join(unknown)}: choose from {', '.join(every)}")
     args.scratch.mkdir(parents=True, exist_ok=True)
     results = []
     if args.report_only:
         found = [json.loads(path.read_text()) for path in args.scratch.glob("*.json")]
-        order = list(STEPS)
+        order = list(every)
         results = sorted(found, key=lambda r: (r["seed"], order.index(r["step"])))
         args.seeds = sorted({r["seed"] for r in results})
     for seed in [] if args.report_only else args.seeds:
-        for step in args.steps or STEPS:
+        for step in args.steps or every:
             results.append(launch(step, seed, args.scratch, args.reuse))
             r = results[-1]
-            print(f"{step} seed {seed}: {r['accuracy']:.2%}, {r['errors']} errors, {r['seconds']:.0f} s", flush=True)
+            print(f"{step} seed {seed}: {r['accuracy']:.2%} on {r['scored_on']}, {r['errors']} errors, "
+                  f"{r['seconds']:.0f} s", flush=True)
     text = report(results, args.seeds)
     print(text)
     if args.output:
