@@ -1,18 +1,18 @@
-"""Measure what each improvement of notebook 08 does to the convnet, on a validation split.
+"""Measure what each improvement of notebook 09 does to the convnet, on a validation split.
 
     python -m tools.measure_improvements                      # every step, seeds 0 1 2
     python -m tools.measure_improvements --seeds 0            # one seed only
     python -m tools.measure_improvements --output docs/convnet-improvements.md
 
 Slow (about 15 minutes per seed on 2 quiet cores) and not part of `make test`: it is where the
-table of notebook 08 comes from. The choices the table supports (which improvement to keep, how
+table of notebook 09 comes from. The choices the table supports (which improvement to keep, how
 many epochs) are made on a validation split, never on the test set: every step trains on the
 first 50,000 training images and is scored on the last VALIDATION_SIZE = 10,000 training images.
-The steps build on each other, one change at a time, from the plain convnet of notebook 07 to the
+The steps build on each other, one change at a time, from the plain convnet of notebook 08 to the
 full recipe of the shipped models/convnet.keras (tools/train_models.py):
 
-    dense       the reference Dense(512) network of notebooks 04-06 (for comparison)
-    plain       notebook 07's convnet: Conv2D(16, 5), pooling, Conv2D(32, 5), pooling, softmax
+    dense       the reference Dense(512) network of notebook 01 (for comparison)
+    plain       notebook 08's convnet: Conv2D(16, 5), pooling, Conv2D(32, 5), pooling, softmax
     wider       the recipe's layers: Conv2D(32, 5), Conv2D(64, 5) and a Dense(256) layer
     augment     + data augmentation (random rotation, shift and zoom)
     batchnorm   + batch normalisation after the second convolution and the Dense(256) layer
@@ -59,8 +59,8 @@ ROOT = Path(__file__).resolve().parent.parent
 VALIDATION_SIZE = 10_000  # the last 10,000 training images; the first 50,000 are trained on
 
 STEPS = {
-    "dense": "Dense(512) network of notebooks 04-06",
-    "plain": "plain convnet of notebook 07 (16 and 32 filters)",
+    "dense": "Dense(512) network of notebook 01",
+    "plain": "plain convnet of notebook 08 (16 and 32 filters)",
     "wider": "wider: 32 and 64 filters, a Dense(256) layer",
     "augment": "+ data augmentation",
     "batchnorm": "+ batch normalisation",
