@@ -222,14 +222,14 @@ def report(results, seeds):
         header[0].format("validation"), header[1],
     ]
     lines += [_row(label, runs_of(step)) for step, label in STEPS.items() if runs_of(step)]
-    curves = [r for r in results if r.get("validation_accuracy_per_epoch") and r["step"] in RECIPE_EPOCHS]
+    curves = [r for r in results if r.get("validation_accuracy_per_epoch")]
     if curves:
         longest = max(len(r["validation_accuracy_per_epoch"]) for r in curves)
-        lines += ["", "Validation accuracy after each epoch (Adam steps; each run's schedule decays to zero "
-                  "at its own last epoch):", "",
+        lines += ["", "Validation accuracy after each epoch (the Adam steps' schedules each decay to zero "
+                  "at their own last epoch):", "",
                   "| step | seed | " + " | ".join(str(e) for e in range(1, longest + 1)) + " |",
                   "|---|---|" + "---|" * longest]
-        for r in sorted(curves, key=lambda r: (list(RECIPE_EPOCHS).index(r["step"]), r["seed"])):
+        for r in sorted(curves, key=lambda r: (list(STEPS).index(r["step"]), r["seed"])):
             values = [f"{v:.2%}" for v in r["validation_accuracy_per_epoch"]]
             lines.append(f"| {r['step']} | {r['seed']} | " + " | ".join(values + [""] * (longest - len(values))) + " |")
     final = runs_of("final")
