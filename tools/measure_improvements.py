@@ -196,6 +196,7 @@ def _range(values, fmt):
 def _row(label, runs):
     cpu = [r["cpu_seconds"] for r in runs if "cpu_seconds" in r]
     return (f"| {label} | {runs[0]['parameters']:,} | {runs[0]['epochs']} "
+            f"| {', '.join(str(r['seed']) for r in sorted(runs, key=lambda r: r['seed']))} "
             f"| {_range([r['accuracy'] for r in runs], lambda v: f'{v:.2%}')} "
             f"| {_range([r['errors'] for r in runs], str)} | {statistics.median(r['errors'] for r in runs):g} "
             f"| {_range([r['seconds'] for r in runs], lambda v: f'{v:.0f}')} "
@@ -210,8 +211,8 @@ def report(results, seeds):
         found = sorted({r["seed"] for r in results if r["step"] in steps})
         return ", ".join(map(str, found)) or "none"
 
-    header = ["| step | parameters | epochs | {} accuracy | errors / 10,000 | median errors "
-              "| training time (s) | CPU time (s) |", "|---|---|---|---|---|---|---|---|"]
+    header = ["| step | parameters | epochs | seeds | {} accuracy | errors / 10,000 | median errors "
+              "| training time (s) | CPU time (s) |", "|---|---|---|---|---|---|---|---|---|"]
     lines = [
         f"Measured {datetime.date.today().isoformat()} by `tools/measure_improvements.py` on "
         f"{platform.machine()} ({cpu_name()}), {os.cpu_count()} CPUs.",
