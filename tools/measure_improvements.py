@@ -4,9 +4,10 @@
     python -m tools.measure_improvements --seeds 0            # one seed only
     python -m tools.measure_improvements --output docs/convnet-improvements.md
 
-Slow (about 15 minutes per seed on 2 quiet cores) and not part of `make test`: it is where the
-table of notebook 09 comes from. The choices the table supports (which improvement to keep, how
-many epochs) are made on a validation split, never on the test set: every step trains on the
+Slow (about 1,300-1,400 s of CPU time per seed for all steps and the final run) and not part of
+`make test`: it is where the table of notebook 09 comes from. The choices the table supports
+(which improvement to keep, how many epochs) are made on a validation split, never on the test
+set: every step trains on the
 first 50,000 training images and is scored on the last VALIDATION_SIZE = 10,000 training images.
 The steps build on each other, one change at a time, from the plain convnet of notebook 08 to the
 full recipe of the shipped models/convnet.keras (tools/train_models.py):
