@@ -78,20 +78,36 @@ def test_the_schedule_warms_up_for_one_epoch_then_decays_to_zero():
     assert abs(float(schedule(0)) - 0.0005) < 1e-9
     assert abs(float(schedule(469)) - 0.005) < 1e-7
     assert float(schedule(10 * 469)) < 1e-9
+    on_the_split = train_models.recipe_schedule(keras, train_size=50_000)  # 391 steps per epoch
+    assert abs(float(on_the_split(391)) - 0.005) < 1e-7 and float(on_the_split(10 * 391)) < 1e-9
 
 
 def test_each_improvement_step_adds_the_change_it_names():
-    steps = {name: measure_improvements.build(name, keras) for name in measure_improvements.STEPS}
+    steps = {name: measure_improvements.build(name, keras)
+             for name in {**measure_improvements.STEPS, **measure_improvements.FINAL}}
     kinds = {name: [type(layer).__name__ for layer in model.layers] for name, (model, _, _) in steps.items()}
-    assert steps["plain"][0].count_params() == 18_378   # notebook 07's convnet, without Rescaling
+    assert steps["plain"][0].count_params() == 18_378   # notebook 08's convnet
     assert steps["dense"][0].count_params() == 407_050
     assert "RandomRotation" not in kinds["wider"] and "RandomRotation" in kinds["augment"]
     assert "BatchNormalization" not in kinds["augment"] and kinds["batchnorm"].count("BatchNormalization") == 2
     assert "Dropout" not in kinds["batchnorm"] and "Dropout" in kinds["dropout"]
-    assert kinds["dropout"] == kinds["adam"] == kinds["recipe"]
+    assert kinds["dropout"] == kinds["adam"] == kinds["recipe"] == kinds["recipe15"] == kinds["final"]
     rmsprop_steps = ("dense", "plain", "wider", "augment", "batchnorm", "dropout")
     assert [steps[name][1] for name in rmsprop_steps] == ["rmsprop"] * 6
-    assert [steps[name][2] for name in steps] == [5, 5, 5, 5, 5, 5, 5, 10]
+    assert [steps[name][2] for name in steps] == [5, 5, 5, 5, 5, 5, 5, 10, 15, 10]
+    # every model takes raw uint8 images (n, 28, 28) and scales them itself
+    assert {model.input_shape for model, _, _ in steps.values()} == {(None, 28, 28)}
+    assert all(kind[1] == "Rescaling" for kind in kinds.values())
+
+
+def test_improvement_steps_are_chosen_on_the_last_10000_training_images():
+    images, labels = np.arange(60_000), np.arange(60_000) % 10
+    (train, train_labels), (held_out, held_out_labels) = measure_improvements.split(images, labels)
+    assert measure_improvements.VALIDATION_SIZE == 10_000
+    assert list(train) == list(range(50_000)) and list(held_out) == list(range(50_000, 60_000))
+    assert len(train_labels) == 50_000 and len(held_out_labels) == 10_000
+    optimizer = measure_improvements.build("recipe", keras)[1]  # trained on 50,000: 391 steps per epoch
+    assert optimizer.get_config()["learning_rate"]["config"]["warmup_steps"] == 391
 
 
 # ---------------------------------------------------------------------------
