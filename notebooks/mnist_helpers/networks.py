@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 SHIPPED = ROOT / "models"
 MY_MODELS_SHOWN = "my_models"
-NAMES = ("dense", "convnet")
-LABELS = {"dense": "dense network", "convnet": "convnet"}
+LABELS = {"dense": "dense network", "convnet": "convnet"}  # the names load/save_network accept
+NAMES = tuple(LABELS)
 WHERE_TRAINED = {"dense": "notebooks 01 and 06 train and save one", "convnet": "no notebook saves one yet"}
 
 
