@@ -7,7 +7,7 @@ kernels on, ``start_notebook()`` (every other notebook) leaves them off, in both
 08's kernel must see "1" and 01's "0"; `make test-portable` passes TF_ENABLE_ONEDNN_OPTS=0 (see
 the Makefile), so both must see "0". The kernel here is started exactly as nbval starts a
 notebook's kernel under ``--nbval-current-env`` (nbval.kernel.RunningKernel: the kernel of this
-Python, in notebooks/, with a copy of os.environ), runs the notebook's first code cell as stored,
+Python, in notebooks/, with a copy of os.environ), runs the notebook's set-up cell as stored,
 and reports the variable and whether TensorFlow itself has oneDNN on. No training: a few seconds
 per kernel.
 
@@ -24,6 +24,8 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbval.kernel import CURRENT_ENV_KERNEL_NAME, RunningKernel
+
+from tools import set_repository
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 VARIABLE = "TF_ENABLE_ONEDNN_OPTS"
@@ -44,8 +46,10 @@ FAST_CONVOLUTIONS = ("08_convnet.ipynb", "09_improving_the_convnet.ipynb")
 
 
 def first_code_cell(name):
+    """The set-up cell: the first code cell after the course-files cell (tools/set_repository.py)."""
     notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
-    return next(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    course_files = set_repository.course_files_cell(notebook)
+    return next(cell.source for cell in notebook.cells if cell.cell_type == "code" and cell is not course_files)
 
 
 def run_in_kernel(kernel, code):

@@ -19,12 +19,13 @@ cell raises or writes to stderr: fix the cause, because the tests would fail on 
 """
 
 import argparse
+import copy
 import sys
 from pathlib import Path
 
 import nbformat
 
-from tools import notebook_runner
+from tools import notebook_runner, set_repository
 from tools.notebook_runner import NOTEBOOKS
 from tools.outputs import (
     CELL_METADATA_KEYS,
@@ -77,9 +78,12 @@ def record(path, sanitize, fresh=False):
     seconds = notebook_runner.run(notebook, record_timing=False)  # raises if a cell fails
 
     count = 0
+    course_files = set_repository.course_files_cell(notebook)
     for index, cell in enumerate(notebook.cells):
         cell.metadata = nbformat.NotebookNode(
             {key: value for key, value in cell.metadata.items() if key in CELL_METADATA_KEYS})
+        if cell is course_files:  # collapsed in JupyterLab, a form in Colab (tools/set_repository.py)
+            cell.metadata.update(copy.deepcopy(set_repository.COURSE_FILES_METADATA))
         if cell.cell_type != "code":
             continue
         if not cell.source.strip():
