@@ -6,11 +6,12 @@
 #   make test-portable                  the suite as another computer would run it
 #   make test-course                    one student through the course in JupyterLab under 2 GB
 #   make reproduce-models               retrain the shipped models and check their stated accuracy
+#   make test-colab                     every notebook opened alone, in Colab's package versions
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: lab test test-portable test-course reproduce-models record setup setup-dev lint bench clean
+.PHONY: lab test test-portable test-course test-colab reproduce-models record setup setup-dev setup-colab lint bench clean
 
 # JupyterLab refuses to run as root unless told to (containers, some classroom servers).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -32,6 +33,12 @@ test-portable: setup-dev
 # kernels in a 2 GB memory cgroup as on Binder: about 6 minutes. Linux, root, /usr/bin/chromium.
 test-course: setup-dev
 	$(BIN)/python -m pytest -m course tests/test_course_e2e.py
+
+# Every notebook copied alone into an empty folder and run in Colab's package versions
+# (requirements-colab.txt, in .venv/colab), fetching the course from a git server on 127.0.0.1,
+# its outputs compared with the stored ones: tools/colab_parity.py. About 6 minutes.
+test-colab: setup-colab
+	$(BIN)/python -m tools.colab_parity
 
 # Retrain both shipped models (dense: notebook 01; convnet: the full recipe of notebook 09) into a
 # temporary folder and check the test accuracy README.md states; models/ is not touched. About
@@ -69,6 +76,15 @@ $(VENV)/.runtime-installed: requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+# Colab's versions, for make test-colab only: a second environment inside .venv.
+COLAB_VENV := $(VENV)/colab
+setup-colab: setup-dev $(COLAB_VENV)/.installed
+
+$(COLAB_VENV)/.installed: requirements-colab.txt
+	test -x $(COLAB_VENV)/bin/python || $(PYTHON) -m venv $(COLAB_VENV)
+	$(COLAB_VENV)/bin/python -m pip install --quiet -r requirements-colab.txt
 	touch $@
 
 $(VENV)/.dev-installed: $(VENV)/.runtime-installed requirements-dev.txt

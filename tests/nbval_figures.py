@@ -29,13 +29,26 @@ from pathlib import Path
 
 import pytest
 
-from tools.figure_compare import PNG, ToleranceError, cell_tolerance, compare_cell, ordinal, png_images, write_images
+from tools.figure_compare import (
+    PNG,
+    ToleranceError,
+    cell_tolerance,
+    compare_cell,
+    compare_cell_across_versions,
+    ordinal,
+    png_images,
+    write_images,
+)
 
 
 def pytest_addoption(parser):
     parser.getgroup("nbval").addoption(
         "--nbval-figures-dir", default=None,
         help="where the stored, new and diff images of figures that differ go (default: artifacts/figures)")
+    parser.getgroup("nbval").addoption(
+        "--nbval-figures-across-versions", action="store_true", default=False,
+        help="the figures come from other package versions (make test-colab): compare their number, size and "
+             "colours, not their pixels (tools/figure_compare.compare_cell_across_versions)")
 
 
 class FigureComparison:
@@ -45,6 +58,7 @@ class FigureComparison:
         option = config.getoption("nbval_figures_dir")
         self.folder = Path(option) if option else config.rootpath / "artifacts" / "figures"
         self.rootpath = config.rootpath
+        self.across_versions = config.getoption("nbval_figures_across_versions")
         self.cleared = set()
         self.images = 0
         self.seconds = 0.0
@@ -65,7 +79,10 @@ class FigureComparison:
             matches = original(test, ref, skip_compare)
             start = time.perf_counter()
             folder = self.notebook_folder(item)
-            problems, mismatches = compare_cell(ref, test, tolerance)
+            if self.across_versions:
+                problems, mismatches = compare_cell_across_versions(ref, test)
+            else:
+                problems, mismatches = compare_cell(ref, test, tolerance)
             self.images += sum(PNG in output.get("data", {}) for output in ref)
             if problems:
                 lines = self.report(item, folder, problems, mismatches)
