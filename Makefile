@@ -91,5 +91,19 @@ $(VENV)/.dev-installed: $(VENV)/.runtime-installed requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Google Colab's widget libraries, ipywidgets 7.7.1 and anywidget 0.9.21 (with ipython_genutils, which
+# ipywidgets 7 imports), in a folder of their own: tests/test_widget_versions.py runs the drawing pad's
+# tests with it first on PYTHONPATH, and checks that this block names the versions it expects.
+# widgetsnbextension and jupyterlab_widgets are left out: they hold front-end files only.
+WIDGETS_MATRIX := $(VENV)/widgets-matrix/ipywidgets-7.7.1
+
+setup-dev: $(WIDGETS_MATRIX)/.installed
+
+$(WIDGETS_MATRIX)/.installed: $(VENV)/.runtime-installed
+	rm -rf $(@D)
+	$(BIN)/python -m pip install --quiet --no-deps --target $(@D) \
+		ipywidgets==7.7.1 anywidget==0.9.21 ipython_genutils==0.2.0
+	touch $@
+
 clean:
 	rm -rf $(VENV) artifacts

@@ -13,7 +13,9 @@ decides everything else, so the tests can do exactly what the pad does without a
 * ``read_image(model, image)`` and ``read_upload(model, name, content)`` do the same for a
   photo or an uploaded file;
 * ``DigitPad(model)`` puts the pad with an upload button below it, and the result beside
-  them: the 28 x 28 image the model sees, the predicted digit and its ten probabilities.
+  them: the 28 x 28 image the model sees, the predicted digit and its ten probabilities;
+* ``uploaded_files(upload)`` and ``clear_upload(upload)`` read and empty the upload button in
+  ipywidgets 8.1 (the course's environment) and 7.7 (Google Colab's), which hold the files differently.
 
 Rules for drawings that are not a digit (a message instead of a guess):
 
@@ -23,8 +25,10 @@ Rules for drawings that are not a digit (a message instead of a guess):
 * ink covering more than 40 % of the pad (``MAX_INK``): a scribble, not one digit;
 * a top probability below 50 % (``UNSURE``): the digit is shown, but flagged as a guess.
 
-Tested by ``tests/test_drawing_pad.py`` (Python only) and ``tests/test_drawing_pad_browser.py``
-(JupyterLab in headless Chromium, where Playwright draws with the mouse).
+Tested by ``tests/test_drawing_pad.py`` (Python only), which ``tests/test_widget_versions.py`` also
+runs under ipywidgets 7.7.1 and anywidget 0.9.21 (Colab's), and by ``tests/test_drawing_pad_browser.py``
+(JupyterLab with ipywidgets 8 in headless Chromium, where Playwright draws with the mouse). Colab's own
+front end is not tested: see docs/maintaining.md, "The drawing pad in Google Colab".
 """
 
 import io
@@ -232,6 +236,51 @@ def _check_size_and_brush(size, brush):
     if isinstance(brush, bool) or not isinstance(brush, (int, float, np.number)) or not (
             math.isfinite(brush) and 1 <= brush <= size / 4):
         raise ValueError(f"brush must be a width in pixels from 1 to a quarter of the pad, not {brush!r}")
+
+
+# ---------------------------------------------------------------------------
+# The upload button: ipywidgets 8 and 7 hold its files differently
+# ---------------------------------------------------------------------------
+
+UPLOAD_FORMATS = ("ipywidgets 8 holds a tuple of files, each a dict with 'name' and 'content' (the bytes); "
+                  "ipywidgets 7 a dict {name: {'metadata': {...}, 'content': bytes}}")
+UPLOAD_FIX = "install ipywidgets 8.1 (requirements.txt) or 7.7"
+
+
+def uploaded_files(upload):
+    """The files an ``ipywidgets.FileUpload`` holds, as a list of (name, bytes), in ipywidgets 8 or 7.
+
+    ipywidgets 8 (the course's environment) holds a tuple of dicts with "name" and "content" (a
+    memoryview); ipywidgets 7 (Google Colab) a dict {name: {"metadata": {...}, "content": bytes}}.
+    """
+    value = upload.value
+    if isinstance(value, dict):  # ipywidgets 7
+        files = [(name, entry.get("content") if isinstance(entry, dict) else None) for name, entry in value.items()]
+    elif isinstance(value, (tuple, list)):  # ipywidgets 8
+        files = [(entry.get("name"), entry.get("content")) if isinstance(entry, dict) else (None, None)
+                 for entry in value]
+    else:
+        raise TypeError(f"the upload button's value is a {type(value).__name__}, which the pad cannot read: "
+                        f"{UPLOAD_FORMATS}; {UPLOAD_FIX}")
+    for name, content in files:
+        if not isinstance(name, str) or not isinstance(content, (bytes, bytearray, memoryview)):
+            raise TypeError(f"the upload button holds a file in a form the pad does not know (name {name!r}, "
+                            f"content a {type(content).__name__}): {UPLOAD_FORMATS}; {UPLOAD_FIX}")
+    return [(name, bytes(content)) for name, content in files]
+
+
+def clear_upload(upload):
+    """Empty an ``ipywidgets.FileUpload``, so that uploading the same file again is noticed.
+
+    Without this, a second upload of the same file leaves ``value`` equal to what it was, and
+    nothing observing it hears of the upload. In ipywidgets 8 the empty value also goes to the
+    browser, whose button then counts 0 files; in ipywidgets 7 ``value`` is read-only and kept in
+    Python only (``set_trait`` empties it), and the button goes on counting uploads.
+    """
+    if isinstance(upload.value, dict):  # ipywidgets 7
+        upload.set_trait("value", {})
+    else:
+        upload.value = ()
 
 
 # ---------------------------------------------------------------------------
@@ -447,12 +496,9 @@ class DigitPad(ipywidgets.HBox):
         self.show(read_drawing(model, [], size, brush, model_name))
 
     def __repr__(self):
+        # the text a notebook shows without a widget front end: ipywidgets 8 puts it in the
+        # bundle of _repr_mimebundle_, ipywidgets 7 in the one _ipython_display_ publishes
         return NO_FRONT_END
-
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = NO_FRONT_END  # ipywidgets would cut a long repr at 110 characters
-        return bundle
 
     def _on_drawing(self, change=None):
         self.show(read_drawing(self.model, self.canvas.strokes, self.canvas.size, self.canvas.brush, self.model_name))
@@ -467,12 +513,16 @@ class DigitPad(ipywidgets.HBox):
         self.canvas.strokes = []
 
     def _on_upload(self, change):
-        if not self.upload.value:
+        try:
+            files = uploaded_files(self.upload)
+        except TypeError as error:  # shown on the pad: a callback's error would reach only the kernel's log
+            self.show(Reading(None, None, None, f"The upload cannot be read: {error}."))
+            return
+        if not files:
             return  # the reset below
-        upload = self.upload.value[0]
-        reading = read_upload(self.model, upload["name"], upload["content"], self.model_name)
-        self.show(reading, source=f"{Path(upload['name']).name}: ")
-        self.upload.value = ()  # so that uploading the same file again reads it again
+        name, content = files[0]
+        self.show(read_upload(self.model, name, content, self.model_name), source=f"{Path(name).name}: ")
+        clear_upload(self.upload)  # so that uploading the same file again reads it again
 
     def show(self, reading, source=""):
         """Show a ``Reading`` in the result area (and keep it as ``.reading``)."""

@@ -3,15 +3,21 @@
 Strokes are what the browser sends when a stroke ends: a list of strokes, each a list of (x, y)
 points on the 280 x 280 pad. Here they are written by hand and go through exactly the functions
 the widget calls, so "rasterised as the pad does" holds by construction. The real browser, where
-Playwright draws with the mouse, is tests/test_drawing_pad_browser.py.
+Playwright draws with the mouse, is tests/test_drawing_pad_browser.py. The whole file also runs under
+Google Colab's ipywidgets 7.7.1 and anywidget 0.9.21 (tests/test_widget_versions.py): the tests of the
+widget drive it with the messages the front end of the installed ipywidgets sends.
 """
 
 import datetime
 import json
+import mimetypes
 from pathlib import Path
+from types import SimpleNamespace
 
+import ipywidgets
 import numpy as np
 import pytest
+from IPython.core.formatters import DisplayFormatter
 
 keras = pytest.importorskip("keras")  # TensorFlow's logs are silenced by conftest.py
 
@@ -40,11 +46,28 @@ def models():
     return {name: keras.models.load_model(ROOT / "models" / f"{name}.keras") for name in ("dense", "convnet")}
 
 
-def upload_value(path):
-    """What ipywidgets.FileUpload holds after the browser uploads ``path``."""
+def browser_upload(upload, path):
+    """Upload the file at ``path`` with ``upload`` (an ipywidgets.FileUpload) as a browser does.
+
+    This sends the comm message the front end of the installed ipywidgets sends. ipywidgets 8's sets
+    ``value``, a list of files; ipywidgets 7's (Colab's) sets ``metadata``, ``data`` and ``_counter``
+    (uploads so far), from which Python builds ``value``. The file's bytes travel as a binary buffer.
+    """
     content = path.read_bytes()
-    return ({"name": path.name, "type": "image/png", "size": len(content), "content": memoryview(content),
-             "last_modified": datetime.datetime.now(datetime.timezone.utc)},)
+    about = {"name": path.name, "type": mimetypes.guess_type(path.name)[0] or "", "size": len(content)}
+    modified = int(path.stat().st_mtime * 1000)  # milliseconds, as the browser's File.lastModified
+    major = ipywidgets.__version__.split(".")[0]
+    if major == "8":
+        state = {"value": [{**about, "last_modified": modified, "content": None}], "error": ""}
+        buffer_paths = [["value", 0, "content"]]
+    elif major == "7":
+        state = {"_counter": upload._counter + 1, "metadata": [{**about, "lastModified": modified}],
+                 "data": [None], "error": ""}
+        buffer_paths = [["data", 0]]
+    else:
+        raise AssertionError(f"no browser upload written for ipywidgets {ipywidgets.__version__}: add its message")
+    upload._handle_msg({"content": {"data": {"method": "update", "state": state, "buffer_paths": buffer_paths}},
+                        "buffers": [memoryview(content)]})
 
 
 # --- rasterising ------------------------------------------------------------------
@@ -208,22 +231,20 @@ def test_the_widget_shows_a_message_for_a_scribble(models):
     assert pad.reading.digit is None and "too much ink" in pad.result.value
 
 
-def test_the_upload_button_reads_a_sample_and_resets(models):
-    pad = dp.DigitPad(models["dense"], model_name="dense network")
-    pad.upload.value = upload_value(SAMPLES / "7_chalk_on_blackboard_small.png")
-    assert pad.reading.digit == 7
-    assert "7_chalk_on_blackboard_small.png: The dense network reads 7" in pad.result.value
-    assert pad.upload.value == (), "reset, so the same file can be uploaded again"
-
-
 def test_the_brush_is_limited_to_the_slider_range(models):
     pad = dp.DigitPad(models["dense"])
     with pytest.raises(Exception, match="brush must be 4 to 48 pixels"):
         pad.canvas.brush = 60
 
 
-def test_without_a_front_end_the_widget_says_so(models):
-    bundle = dp.DigitPad(models["dense"])._repr_mimebundle_()
+def test_without_a_front_end_the_widget_says_so(models, monkeypatch):
+    # What IPython shows for the pad: ipywidgets 8 returns a bundle from _repr_mimebundle_;
+    # ipywidgets 7 publishes one itself from _ipython_display_, with the display() caught here.
+    published = []
+    monkeypatch.setattr(ipywidgets.widgets.widget, "display", lambda data, raw: published.append(data),
+                        raising=False)
+    returned, _ = DisplayFormatter().format(dp.DigitPad(models["dense"]))
+    (bundle,) = [returned] if returned else published
     assert bundle["text/plain"] == dp.NO_FRONT_END
     assert "application/vnd.jupyter.widget-view+json" in bundle
 
@@ -233,6 +254,81 @@ def test_the_javascript_is_self_contained_and_has_the_test_hooks():
     assert "http" not in dp.PAD_JS and "import " not in dp.PAD_JS, "no CDN, no imports: works offline"
     for hook in ("pad-canvas", "pad-clear", "pad-brush", "pointerdown", "pointermove", "pointerup", "touch-action"):
         assert hook in dp.PAD_JS + dp.PAD_CSS, hook
+
+
+# --- the upload button: ipywidgets 8 and 7 hold the files differently ---------------------
+
+SEVEN_PHOTO = SAMPLES / "7_chalk_on_blackboard_small.png"
+
+
+def test_uploaded_files_reads_the_value_of_ipywidgets_8_and_7():
+    content = SEVEN_PHOTO.read_bytes()
+    ipywidgets_8 = ({"name": "7.png", "type": "image/png", "size": len(content), "content": memoryview(content),
+                     "last_modified": datetime.datetime.now(datetime.timezone.utc)},)
+    ipywidgets_7 = {"7.png": {"metadata": {"name": "7.png", "type": "image/png", "size": len(content),
+                                           "lastModified": 1700000000000}, "content": content}}
+    for value in (ipywidgets_8, ipywidgets_7):
+        assert dp.uploaded_files(SimpleNamespace(value=value)) == [("7.png", content)]
+    for empty in ((), {}):
+        assert dp.uploaded_files(SimpleNamespace(value=empty)) == []
+
+
+def test_an_upload_value_of_another_form_is_a_clear_error():
+    with pytest.raises(TypeError, match="the upload button's value is a str, which the pad cannot read"):
+        dp.uploaded_files(SimpleNamespace(value="7.png"))
+    for value in (({"name": "7.png"},), ({"name": "7.png", "content": 12},), {"7.png": {"metadata": {}}}):
+        with pytest.raises(TypeError, match="holds a file in a form the pad does not know .*ipywidgets 8.1"):
+            dp.uploaded_files(SimpleNamespace(value=value))
+
+
+def test_the_installed_upload_button_is_read_and_emptied():
+    upload = ipywidgets.FileUpload(accept="image/*", multiple=False)
+    heard = []
+    upload.observe(heard.append, names="value")
+    browser_upload(upload, SEVEN_PHOTO)
+    assert dp.uploaded_files(upload) == [(SEVEN_PHOTO.name, SEVEN_PHOTO.read_bytes())] and len(heard) == 1
+    browser_upload(upload, SEVEN_PHOTO)
+    assert len(heard) == 1, "the same file again leaves the value as it was: nothing hears the second upload"
+    dp.clear_upload(upload)
+    assert dp.uploaded_files(upload) == [] and len(heard) == 2
+    browser_upload(upload, SEVEN_PHOTO)
+    assert dp.uploaded_files(upload) == [(SEVEN_PHOTO.name, SEVEN_PHOTO.read_bytes())] and len(heard) == 3
+
+
+def test_the_upload_button_reads_a_photo_and_reads_it_again(models, monkeypatch):
+    uploads = []
+
+    def read_upload(model, name, content, model_name="model"):
+        uploads.append((name, content))
+        return real_read_upload(model, name, content, model_name)
+
+    real_read_upload = dp.read_upload
+    monkeypatch.setattr(dp, "read_upload", read_upload)
+    pad = dp.DigitPad(models["dense"], model_name="dense network")
+    browser_upload(pad.upload, SEVEN_PHOTO)
+    assert uploads == [(SEVEN_PHOTO.name, SEVEN_PHOTO.read_bytes())]
+    assert pad.reading.digit == 7
+    assert "7_chalk_on_blackboard_small.png: The dense network reads 7" in pad.result.value
+    assert bytes(pad.picture.value).startswith(b"\x89PNG") and pad.picture.layout.display is None
+    assert dp.uploaded_files(pad.upload) == [], "emptied, so that the same file can be uploaded again"
+
+    assert pad.draw(ONE).digit == 1
+    browser_upload(pad.upload, SEVEN_PHOTO)  # the same file again
+    assert len(uploads) == 2 and pad.reading.digit == 7
+    assert "7_chalk_on_blackboard_small.png: The dense network reads 7" in pad.result.value
+
+
+def test_an_upload_the_pad_cannot_read_is_shown_on_the_pad(models):
+    pad = dp.DigitPad(models["dense"])
+    about = {"name": "7.png", "type": "text/plain", "size": 5}
+    if isinstance(pad.upload.value, dict):  # ipywidgets 7
+        value = {"7.png": {"metadata": about, "content": "seven"}}  # a str, not bytes
+    else:
+        value = ({**about, "content": "seven", "last_modified": datetime.datetime.now(datetime.timezone.utc)},)
+    pad.upload.set_trait("value", value)
+    assert pad.reading.digit is None and 'data-testid="pad-message"' in pad.result.value
+    assert ("The upload cannot be read: the upload button holds a file in a form the pad does not know "
+            "(name '7.png', content a str)") in pad.result.value
 
 
 # --- numbers that notebook 11's prose and exercise solutions state (the shipped networks) ---
