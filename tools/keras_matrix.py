@@ -1,4 +1,4 @@
-"""The Keras versions the shipped networks must load in, each installed beside the environment.
+"""The Keras versions the shipped networks must load in, each installed in a folder inside .venv.
 
     python -m tools.keras_matrix --install FOLDER   # what `make setup-dev` runs (FOLDER: .venv/keras-matrix)
     python -m tools.keras_matrix                    # load and score both shipped networks in each version
@@ -15,7 +15,8 @@ Python process whose PYTHONPATH puts that folder first, and checks the test accu
             'input_axes'")
     3.15.1  what requirements.txt installs on Python 3.11-3.13: the notebooks' own
 
-Each version's oldest Python is its package's `Requires-Python`, as pip reports it.
+Keras 3.13 and newer need Python 3.11 (their `Requires-Python`, as pip reports it); on Python 3.10
+only 3.12.4 is installed and the tests of the others skip, saying why.
 """
 
 import argparse
@@ -28,7 +29,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-VERSIONS = {"3.12.4": (3, 10), "3.13.2": (3, 11), "3.15.1": (3, 11)}  # version: oldest Python it supports
+# version: the oldest of the course's Pythons (3.10-3.13) that it installs on
+VERSIONS = {"3.12.4": (3, 10), "3.13.2": (3, 11), "3.15.1": (3, 11)}
 FOLDER = Path(sys.prefix) / "keras-matrix"  # the environment's .venv/keras-matrix (`make clean` removes it)
 INSTALL_HINT = "`make setup-dev` installs it (python -m tools.keras_matrix --install .venv/keras-matrix)"
 
