@@ -10,7 +10,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: lab test test-portable test-course reproduce-models record setup setup-dev lint bench clean
+.PHONY: lab test test-portable test-course reproduce-models record setup setup-dev keras-matrix lint bench clean
 
 # JupyterLab refuses to run as root unless told to (containers, some classroom servers).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -58,7 +58,12 @@ bench: setup-dev
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
 setup: $(VENV)/.runtime-installed $(LAB_SETTINGS)
-setup-dev: $(VENV)/.dev-installed $(LAB_SETTINGS)
+setup-dev: $(VENV)/.dev-installed $(LAB_SETTINGS) keras-matrix
+
+# The Keras versions the shipped networks must load in (tools/keras_matrix.py lists them), each in a
+# folder of its own inside .venv: tests/test_keras_matrix.py loads models/*.weights.h5 under each.
+KERAS_MATRIX := $(VENV)/keras-matrix
+keras-matrix: $(KERAS_MATRIX)/.installed
 
 $(LAB_SETTINGS): binder/overrides.json $(VENV)/.runtime-installed
 	mkdir -p $(@D)
@@ -69,6 +74,10 @@ $(VENV)/.runtime-installed: requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(KERAS_MATRIX)/.installed: tools/keras_matrix.py $(VENV)/.runtime-installed
+	$(BIN)/python -m tools.keras_matrix --install $(KERAS_MATRIX)
 	touch $@
 
 $(VENV)/.dev-installed: $(VENV)/.runtime-installed requirements-dev.txt
