@@ -11,7 +11,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: lab test test-portable test-course test-colab reproduce-models record setup setup-dev setup-colab lint bench clean
+.PHONY: lab test test-portable test-course test-colab reproduce-models record setup setup-dev setup-colab keras-matrix lint bench clean
 
 # JupyterLab refuses to run as root unless told to (containers, some classroom servers).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -65,7 +65,12 @@ bench: setup-dev
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 
 setup: $(VENV)/.runtime-installed $(LAB_SETTINGS)
-setup-dev: $(VENV)/.dev-installed $(LAB_SETTINGS)
+setup-dev: $(VENV)/.dev-installed $(LAB_SETTINGS) keras-matrix
+
+# The Keras versions the shipped networks must load in (tools/keras_matrix.py lists them), each in a
+# folder of its own inside .venv: tests/test_keras_matrix.py loads models/*.weights.h5 under each.
+KERAS_MATRIX := $(VENV)/keras-matrix
+keras-matrix: $(KERAS_MATRIX)/.installed
 
 $(LAB_SETTINGS): binder/overrides.json $(VENV)/.runtime-installed
 	mkdir -p $(@D)
@@ -78,13 +83,8 @@ $(VENV)/.runtime-installed: requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-# Colab's versions, for make test-colab only: a second environment inside .venv.
-COLAB_VENV := $(VENV)/colab
-setup-colab: setup-dev $(COLAB_VENV)/.installed
-
-$(COLAB_VENV)/.installed: requirements-colab.txt
-	test -x $(COLAB_VENV)/bin/python || $(PYTHON) -m venv $(COLAB_VENV)
-	$(COLAB_VENV)/bin/python -m pip install --quiet -r requirements-colab.txt
+$(KERAS_MATRIX)/.installed: tools/keras_matrix.py $(VENV)/.runtime-installed
+	$(BIN)/python -m tools.keras_matrix --install $(KERAS_MATRIX)
 	touch $@
 
 $(VENV)/.dev-installed: $(VENV)/.runtime-installed requirements-dev.txt
@@ -103,6 +103,15 @@ $(WIDGETS_MATRIX)/.installed: $(VENV)/.runtime-installed
 	rm -rf $(@D)
 	$(BIN)/python -m pip install --quiet --no-deps --target $(@D) \
 		ipywidgets==7.7.1 anywidget==0.9.21 ipython_genutils==0.2.0
+	touch $@
+
+# Colab's versions (requirements-colab.txt) for make test-colab only: a second environment inside .venv.
+COLAB_VENV := $(VENV)/colab
+setup-colab: setup-dev $(COLAB_VENV)/.installed
+
+$(COLAB_VENV)/.installed: requirements-colab.txt
+	test -x $(COLAB_VENV)/bin/python || $(PYTHON) -m venv $(COLAB_VENV)
+	$(COLAB_VENV)/bin/python -m pip install --quiet -r requirements-colab.txt
 	touch $@
 
 clean:

@@ -43,7 +43,9 @@ SCRIBBLE = [[(x, y) for y in range(10, 280, 20) for x in ((10, 270) if y % 40 ==
 
 @pytest.fixture(scope="module")
 def models():
-    return {name: keras.models.load_model(ROOT / "models" / f"{name}.keras") for name in ("dense", "convnet")}
+    from mnist_helpers.networks import shipped_network
+
+    return {name: shipped_network(name) for name in ("dense", "convnet")}
 
 
 def browser_upload(upload, path):

@@ -1,11 +1,15 @@
-"""The trained models shipped in models/ load, have the taught architecture, and score as stated.
+"""The trained networks shipped in models/ load, have the taught architecture, and score as stated.
 
-Also: the recipe in tools/train_models.py (which made models/convnet.keras and which notebook 09
-shows) builds exactly the shipped architecture, and the steps of tools/measure_improvements.py
-(notebook 09's table) each add the one change they name. Every network takes MNIST images as they
-come, uint8 arrays (n, 28, 28) with values 0-255, and scales them in its first layers.
+models/ holds weights only; the layers come from mnist_helpers.architectures. Also: the notebooks
+that build notebook 01's network or show the full convnet recipe (09) build exactly those layers,
+and the steps of tools/measure_improvements.py (notebook 09's table) each add the one change they
+name. Every network takes MNIST images as they come, uint8 arrays (n, 28, 28) with values 0-255,
+and scales them in its first layers. (tests/test_keras_matrix.py loads the same files in each
+Keras version the course supports.)
 """
 
+import ast
+import json
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +18,8 @@ import pytest
 keras = pytest.importorskip("keras")  # TensorFlow's logs are silenced by conftest.py
 
 from mnist_helpers import load_mnist  # noqa: E402
+from mnist_helpers.architectures import BUILDERS, build_network, convnet_network, dense_network  # noqa: E402
+from mnist_helpers.networks import shipped_file, shipped_network  # noqa: E402
 from tools import measure_improvements, train_models  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,32 +37,54 @@ def accuracy(model, images, labels):
 
 
 def test_dense_model(test_set):
-    model = keras.models.load_model(MODELS / "dense.keras")
+    model = shipped_network("dense")
     assert model.input_shape == (None, 28, 28) and model.count_params() == 407_050
     assert [type(layer).__name__ for layer in model.layers][:2] == ["Flatten", "Rescaling"]
-    low, high = train_models.EXPECTED["dense.keras"]
+    low, high = train_models.EXPECTED["dense"]
     assert low <= accuracy(model, *test_set) <= high
 
 
 def test_convnet_model(test_set):
-    model = keras.models.load_model(MODELS / "convnet.keras")
+    model = shipped_network("convnet")
     assert model.input_shape == (None, 28, 28) and model.count_params() == 318_026
     assert [type(layer).__name__ for layer in model.layers][:2] == ["Reshape", "Rescaling"]
-    low, high = train_models.EXPECTED["convnet.keras"]
+    low, high = train_models.EXPECTED["convnet"]
     assert low <= accuracy(model, *test_set) <= high
 
 
+def stored_arrays(path):
+    """Every array a weights file holds, by its place in the file."""
+    import h5py
+
+    arrays = {}
+    with h5py.File(path, "r") as file:
+        file.visititems(lambda name, item: arrays.update({name: item[()]}) if isinstance(item, h5py.Dataset) else None)
+    return arrays
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_each_weights_file_fills_its_architecture_exactly(name):
+    """Keras loads a file with arrays to spare without a word: here every stored array is used once."""
+    arrays = stored_arrays(shipped_file(name))
+    weights = shipped_network(name).get_weights()
+    assert len(arrays) == len(weights), (
+        f"{shipped_file(name).name} holds {len(arrays)} arrays, the network {len(weights)}")
+    assert sorted(array.tobytes() for array in arrays.values()) == sorted(weight.tobytes() for weight in weights)
+
+
+def test_models_holds_the_two_weights_files_and_nothing_else():
+    assert sorted(path.name for path in MODELS.iterdir()) == ["convnet.weights.h5", "dense.weights.h5"]
+    for path in MODELS.iterdir():
+        assert path.stat().st_size < 5_000_000, path.name
+
+
 def test_saving_and_loading_keeps_predictions_identical(tmp_path, test_set):
-    model = keras.models.load_model(MODELS / "convnet.keras")
+    """What save_network and notebook 09's saving-and-loading section rely on: a whole .keras file."""
+    model = shipped_network("convnet")
     model.save(tmp_path / "copy.keras")
     again = keras.models.load_model(tmp_path / "copy.keras")
     images = test_set[0][:500]
     np.testing.assert_array_equal(model.predict(images, verbose=0), again.predict(images, verbose=0))
-
-
-def test_models_are_small_enough_to_ship():
-    for path in MODELS.glob("*.keras"):
-        assert path.stat().st_size < 5_000_000, path.name
 
 
 def _layers(model):
@@ -68,9 +96,48 @@ def _layers(model):
     return described
 
 
-def test_the_recipe_builds_the_shipped_convnet():
-    shipped = keras.models.load_model(MODELS / "convnet.keras")
-    assert _layers(train_models.recipe_convnet(keras)) == _layers(shipped)
+def test_build_network_names_the_two_architectures():
+    assert _layers(build_network("dense")) == _layers(dense_network())
+    assert _layers(build_network("convnet")) == _layers(convnet_network())
+    with pytest.raises(ValueError, match=r"Unknown network 'mlp': use one of 'dense', 'convnet'\."):
+        build_network("mlp")
+
+
+# ---------------------------------------------------------------------------
+# One dense network: notebook 01 builds it (04, 06 and 08 too), models/dense.weights.h5 holds its
+# weights, mnist_helpers.architectures.dense_network() builds it for them. Each notebook's
+# keras.Sequential([...]) expression is evaluated here and compared layer by layer.
+# ---------------------------------------------------------------------------
+
+NOTEBOOKS = ROOT / "notebooks"
+BUILD_THE_DENSE_NETWORK = ("01_first_network.ipynb", "04_the_model.ipynb", "06_training.ipynb", "08_convnet.ipynb")
+
+
+def sequentials_in(notebook):
+    """Every network a ``keras.Sequential([...])`` expression in the notebook's code builds (from a
+    list of layers written out, not from another network's layers)."""
+    cells = json.loads((NOTEBOOKS / notebook).read_text())["cells"]
+    built = []
+    for cell in cells:
+        if cell["cell_type"] != "code":
+            continue
+        for node in ast.walk(ast.parse("".join(cell["source"]))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "Sequential"
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "keras"
+                    and node.args and isinstance(node.args[0], ast.List)):
+                expression = compile(ast.Expression(node), notebook, "eval")
+                built.append(eval(expression, {"keras": keras, "layers": keras.layers}))  # noqa: S307
+    return built
+
+
+@pytest.mark.parametrize("notebook", BUILD_THE_DENSE_NETWORK)
+def test_the_notebooks_build_the_shipped_dense_network(notebook):
+    dense = [model for model in sequentials_in(notebook)
+             if any(getattr(layer, "units", None) == 512 for layer in model.layers)]
+    assert len(dense) == 1, f"{notebook}: expected one keras.Sequential with a Dense(512) layer, found {len(dense)}"
+    assert _layers(dense[0]) == _layers(dense_network()), (
+        f"{notebook} builds another dense network than mnist_helpers.architectures.dense_network(), whose "
+        "layers models/dense.weights.h5 fills: change both together, then retrain (python -m tools.train_models)")
 
 
 def test_the_schedule_warms_up_for_one_epoch_then_decays_to_zero():
@@ -111,8 +178,9 @@ def test_improvement_steps_are_chosen_on_the_last_10000_training_images():
 
 
 # ---------------------------------------------------------------------------
-# One recipe: notebook 09 shows it, tools/train_models.py trains it, tools/measure_improvements.py
-# builds it step by step. The notebook's own cells are run here and compared layer by layer.
+# One recipe: notebook 09 shows it, mnist_helpers.architectures.convnet_network() builds its layers,
+# tools/train_models.py trains it, tools/measure_improvements.py builds it step by step. The
+# notebook's own cells are run here and compared layer by layer.
 # ---------------------------------------------------------------------------
 
 NOTEBOOK_09 = ROOT / "notebooks" / "09_improving_the_convnet.ipynb"
@@ -138,7 +206,7 @@ def notebook_09():
 
 
 def test_notebook_09_shows_the_recipe_the_tools_train(notebook_09):
-    assert _layers(notebook_09["recipe"]) == _layers(train_models.recipe_convnet(keras))
+    assert _layers(notebook_09["recipe"]) == _layers(convnet_network())
     # the wider network of step 1 takes the images as the recipe does: raw, reshaped and scaled inside
     assert notebook_09["wider"].input_shape == notebook_09["recipe"].input_shape == (None, 28, 28)
     assert _layers(notebook_09["wider"])[:2] == _layers(notebook_09["recipe"])[:2]
@@ -154,7 +222,7 @@ def test_notebook_09_shows_the_recipe_the_tools_train(notebook_09):
 
 
 def test_notebook_09_steps_are_the_measured_steps(notebook_09):
-    recipe = _layers(train_models.recipe_convnet(keras))
+    recipe = _layers(convnet_network())
     steps = {name: _layers(measure_improvements.build(name, keras)[0]) for name in measure_improvements.STEPS}
     assert _layers(notebook_09["wider"]) == steps["wider"]
     assert _layers(notebook_09["augmentation"]) == recipe[2:5] == steps["augment"][2:5]  # after the front

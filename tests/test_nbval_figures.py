@@ -54,7 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 NOTEBOOK_RC = {"font.size": 13}  # what every notebook's first cell sets
 
-# Notebook 07's confusion matrix of models/dense.keras on the test set, read off its stored figure
+# Notebook 07's confusion matrix of models/dense.weights.h5 on the test set, read off its stored figure
 # (drawn again from it, the figure is byte for byte the stored one: test_same_figure_passes).
 CONFUSION_06 = np.array([
     [968, 1, 1, 1, 1, 1, 4, 1, 1, 1],

@@ -51,7 +51,7 @@ def test_load_network_falls_back_to_the_shipped_one(my_models, capsys, name, par
     assert model.input_shape == (None, 28, 28), "every network takes raw 28 x 28 images"
     assert parameters is None or model.count_params() == parameters
     out = capsys.readouterr().out
-    assert out.startswith(f"Using the course's trained {networks.LABELS[name]} (models/{name}.keras); "
+    assert out.startswith(f"Using the course's trained {networks.LABELS[name]} (models/{name}.weights.h5); "
                           "yours will be used once you have one (")
     assert not (my_models / f"{name}.keras").exists()
 
@@ -59,7 +59,12 @@ def test_load_network_falls_back_to_the_shipped_one(my_models, capsys, name, par
 def test_without_the_variable_the_folder_is_my_models_next_to_models(monkeypatch):
     monkeypatch.delenv("MNIST_MY_MODELS", raising=False)
     assert networks.my_models_folder() == networks.ROOT / "my_models"
-    assert (networks.ROOT / "models" / "dense.keras").is_file()
+    assert (networks.ROOT / "models" / "dense.weights.h5").is_file()
+
+
+def test_a_missing_weights_file_says_how_to_get_it_back(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"dense\.weights\.h5 is missing: .*git checkout -- models/"):
+        networks.shipped_network("dense", tmp_path)
 
 
 @pytest.mark.parametrize("call", [lambda: load_network("mlp"), lambda: save_network(tiny_network(), "Dense")])
@@ -113,10 +118,14 @@ def test_notebook_07_evaluates_the_students_network_when_there_is_one(tmp_path, 
     monkeypatch.setenv("MNIST_MY_MODELS", str(tmp_path / "my_models"))
     notebook = notebook_runner.read(notebook_runner.NOTEBOOKS / "07_evaluation.ipynb")
     # the runner empties the folder before the kernel starts; the first cell puts "your" network there
+    # (start_notebook first, as before any Keras import; the notebook's own call then does nothing new)
     notebook.cells.insert(0, nbformat.v4.new_code_cell(
-        "import os, pathlib, shutil\n"
+        "import os, pathlib\n"
+        "from mnist_helpers import start_notebook\n"
+        "start_notebook()\n"
+        "from mnist_helpers.networks import shipped_network\n"
         "folder = pathlib.Path(os.environ['MNIST_MY_MODELS']); folder.mkdir(parents=True, exist_ok=True)\n"
-        "shutil.copy('../models/dense.keras', folder / 'dense.keras')"))
+        "shipped_network('dense').save(folder / 'dense.keras')"))
     notebook_runner.run(notebook, timeout=600)
     printed = [output.get("text", "") for cell in notebook.cells if cell.cell_type == "code"
                for output in cell.outputs if output.get("name") == "stdout"]

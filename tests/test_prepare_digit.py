@@ -302,9 +302,11 @@ def test_file_opened_as_text(tmp_path):
 
 @pytest.fixture(scope="module")
 def models():
-    """The two shipped networks (models/dense.keras, models/convnet.keras)."""
-    keras = pytest.importorskip("keras")
-    return {name: keras.models.load_model(ROOT / "models" / f"{name}.keras") for name in ("dense", "convnet")}
+    """The two shipped networks (models/dense.weights.h5, models/convnet.weights.h5)."""
+    pytest.importorskip("keras")
+    from mnist_helpers.networks import shipped_network
+
+    return {name: shipped_network(name) for name in ("dense", "convnet")}
 
 
 def sideways_jpeg(image):

@@ -90,11 +90,12 @@ def test_06_validation_run_shows_overfitting_and_early_stopping():
 
 @pytest.fixture(scope="module")
 def evaluation():
-    keras = pytest.importorskip("keras")  # TensorFlow's logs are silenced by conftest.py
+    pytest.importorskip("keras")  # TensorFlow's logs are silenced by conftest.py
     from mnist_helpers import load_mnist
+    from mnist_helpers.networks import shipped_network
 
     (train_images, train_labels), (test_images, test_labels) = load_mnist()
-    model = keras.models.load_model(ROOT / "models" / "dense.keras")
+    model = shipped_network("dense")
     test_predictions = model.predict(test_images, verbose=0, batch_size=1000).argmax(axis=1)
     seen_predictions = model.predict(train_images[:10000], verbose=0, batch_size=1000).argmax(axis=1)
     confusion = np.zeros((10, 10), dtype=int)

@@ -10,14 +10,14 @@ Slow (about 1,300-1,400 s of CPU time per seed for all steps and the final run) 
 set: every step trains on the
 first 50,000 training images and is scored on the last VALIDATION_SIZE = 10,000 training images.
 The steps build on each other, one change at a time, from the plain convnet of notebook 08 to the
-full recipe of the shipped models/convnet.keras (tools/train_models.py):
+full recipe of the shipped models/convnet.weights.h5 (tools/train_models.py):
 
-    dense       the reference Dense(512) network of notebook 01 (for comparison)
+    dense       the reference Dense(512) network of notebook 01 (for comparison): dense_network()
     plain       notebook 08's convnet: Conv2D(16, 5), pooling, Conv2D(32, 5), pooling, softmax
     wider       the recipe's layers: Conv2D(32, 5), Conv2D(64, 5) and a Dense(256) layer
     augment     + data augmentation (random rotation, shift and zoom)
     batchnorm   + batch normalisation after the second convolution and the Dense(256) layer
-    dropout     + Dropout(0.4) before the output layer                (= the recipe's layers)
+    dropout     + Dropout(0.4) before the output layer  (= the recipe's layers, convnet_network())
     adam        + Adam with a one-epoch warm-up and a cosine decay, 5 epochs
     recipe      the same with 10 epochs: the full recipe, exactly as tools/train_models.py
     recipe15    the same with 15 epochs (the schedule stretched over 15), to show the epoch choice
@@ -52,6 +52,7 @@ import sys
 import time
 from pathlib import Path
 
+from mnist_helpers.architectures import convnet_network, dense_network
 from tools import train_models
 from tools.measure_spread import cpu_name
 
@@ -75,11 +76,10 @@ FINAL = {"final": "the full recipe, trained on all 60,000, tested on the test se
 RECIPE_EPOCHS = {"adam": 5, "recipe": train_models.EPOCHS, "recipe15": 15, "final": train_models.EPOCHS}
 
 
-def front(keras, flatten=False):
-    """The layers every model starts with: raw uint8 images (n, 28, 28) in, scaled to 0-1 inside."""
+def front(keras):
+    """The layers every convnet starts with: raw uint8 images (n, 28, 28) in, scaled to 0-1 inside."""
     layers = keras.layers
-    shape = layers.Flatten() if flatten else layers.Reshape((28, 28, 1))
-    return [keras.Input(shape=(28, 28)), shape, layers.Rescaling(1 / 255)]
+    return [keras.Input(shape=(28, 28)), layers.Reshape((28, 28, 1)), layers.Rescaling(1 / 255)]
 
 
 def build(step, keras, train_size=60000 - VALIDATION_SIZE):
@@ -89,9 +89,7 @@ def build(step, keras, train_size=60000 - VALIDATION_SIZE):
     """
     layers = keras.layers
     if step == "dense":
-        model = keras.Sequential(front(keras, flatten=True) + [layers.Dense(512, activation="relu"),
-                                                               layers.Dense(10, activation="softmax")])
-        return model, "rmsprop", 5
+        return dense_network(), "rmsprop", 5
     if step == "plain":
         model = keras.Sequential(front(keras) + [
             layers.Conv2D(16, 5, activation="relu"),
@@ -104,7 +102,7 @@ def build(step, keras, train_size=60000 - VALIDATION_SIZE):
         return model, "rmsprop", 5
     if step in RECIPE_EPOCHS:
         epochs = RECIPE_EPOCHS[step]
-        return (train_models.recipe_convnet(keras),
+        return (convnet_network(),
                 train_models.recipe_optimizer(keras, epochs=epochs, train_size=train_size), epochs)
     # wider, augment, batchnorm, dropout: the recipe's layers, switched on step by step
     order = ["wider", "augment", "batchnorm", "dropout"]

@@ -3,7 +3,7 @@
 The digits are data/real_digits/optdigits_64px.npz: 1,797 digits written on paper forms by 13
 people and scanned (UCI optdigits, see data/real_digits/README.md), dark ink on white, 64x64
 pixels. Each goes through ``prepare_digit()`` as a student's picture would, then to both shipped
-networks (models/dense.keras, models/convnet.keras). Prints each model's accuracy and its
+networks (models/dense.weights.h5, models/convnet.weights.h5). Prints each model's accuracy and its
 accuracy on each digit, 0-9.
 
 Run from the repository root; ``mnist_helpers`` is imported as installed (``make setup``
@@ -41,11 +41,11 @@ def load_real_digits(path=DATA):
 
 
 def load_models(names=MODELS):
-    """The shipped networks by name, from models/."""
+    """The shipped networks by name: their layers built in code, their weights from models/."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    import keras
+    from mnist_helpers.networks import shipped_network
 
-    return {name: keras.models.load_model(ROOT / "models" / f"{name}.keras") for name in names}
+    return {name: shipped_network(name, ROOT / "models") for name in names}
 
 
 def prepare_all(prepare, images):

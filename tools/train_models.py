@@ -1,34 +1,39 @@
-"""Re-create the trained models shipped in models/, or check that their recipes still hold.
+"""Re-create the trained networks shipped in models/, or check that their recipes still hold.
 
-    python -m tools.train_models          # retrain both and overwrite models/*.keras
+    python -m tools.train_models          # retrain both and overwrite models/*.weights.h5
     python -m tools.train_models --check    # retrain both into a scratch folder and check them
                                             # (what `make reproduce-models` and CI run)
 
-The two shipped models:
+models/ holds the two networks' trained weights only; their layers are written once, in
+notebooks/mnist_helpers/architectures.py (`dense_network()`, `convnet_network()`), and
+`mnist_helpers.networks.shipped_network(name)` builds them and loads the weights. Weights load in
+every Keras the course supports (3.12.4, 3.13.2 and 3.15.1 are tested: tests/test_keras_matrix.py),
+where a whole-model .keras file saved by Keras 3.15 does not load in 3.14 or older.
 
-    models/dense.keras    the reference Dense(512) network: notebook 01 (your first network) is
-                          executed in a fresh kernel, exactly as a student runs it, and its
-                          variable `model` (5 epochs of batch size 128 on all 60,000 images) is
-                          saved. Notebook 06 trains the same recipe; notebook 07 evaluates this
-                          file when the student has not saved a network of their own.
-    models/convnet.keras  the full-recipe convnet that notebook 09 loads and explains: the layers
-                          of `recipe_convnet()` below (augmentation, batch normalisation, dropout),
-                          Adam with a one-epoch warm-up and a cosine decay, 10 epochs of batch
-                          size 128, seed 0, op determinism and TensorFlow's oneDNN kernels on
-                          (unless TF_ENABLE_ONEDNN_OPTS says otherwise). Training it takes about
-                          3 minutes on 2 cores, which is why no notebook does.
+    models/dense.weights.h5    the reference Dense(512) network: notebook 01 (your first network)
+                               is executed in a fresh kernel, exactly as a student runs it, and the
+                               weights of its variable `model` (5 epochs of batch size 128 on all
+                               60,000 images) are saved. Notebook 06 trains the same recipe;
+                               notebook 07 evaluates this network when the student has not saved
+                               one of their own.
+    models/convnet.weights.h5  the full-recipe convnet that notebook 09 loads and explains: the
+                               layers of `convnet_network()` (augmentation, batch normalisation,
+                               dropout), Adam with a one-epoch warm-up and a cosine decay, 10 epochs
+                               of batch size 128, seed 0, op determinism and TensorFlow's oneDNN
+                               kernels on (unless TF_ENABLE_ONEDNN_OPTS says otherwise). Training it
+                               takes about 3 minutes on 2 cores, which is why no notebook does.
 
 Both take MNIST images as they come, (n, 28, 28) with pixel values 0-255, and scale them in
-their first layers. Both are saved for inference only (no optimizer state), which keeps them small. On the machine
-that made them (a 2-core AMD EPYC) the same recipe gives bit-identical weights; on another
-computer, floating-point sums in another order give a model within the measured ranges
+their first layers. Only the weights are saved (no optimizer state), which keeps them small. On
+the machine that made them (a 2-core AMD EPYC) the same recipe gives bit-identical weights; on
+another computer, floating-point sums in another order give a network within the measured ranges
 (docs/convnet-improvements.md, docs/measured-spread.md).
 
 `--check` retrains both into a scratch folder (models/ is not touched), then asserts the test
 accuracy that README.md and the notebooks state (dense 97.5-98.5 %, convnet 99.4-99.7 %), and
 reports whether the retrained networks predict exactly like the shipped ones (expected on the
 machine that made them, not required elsewhere). Exit status 1 if an accuracy is out of range.
-tests/test_models.py checks that the shipped files load and score as stated.
+tests/test_models.py checks that the shipped weights load and score as stated.
 """
 
 import argparse
@@ -39,52 +44,30 @@ import tempfile
 import time
 from pathlib import Path
 
+from mnist_helpers.networks import shipped_file
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 MODELS = ROOT / "models"
 
-# The ranges README.md and the notebooks assert (tests/test_models.py checks the shipped files).
-EXPECTED = {"dense.keras": (0.975, 0.985), "convnet.keras": (0.994, 0.997)}
+# The test accuracy README.md and the notebooks state, by network (tests/test_models.py and
+# tests/test_keras_matrix.py check the shipped weights against it).
+EXPECTED = {"dense": (0.975, 0.985), "convnet": (0.994, 0.997)}
 
 EPOCHS, BATCH_SIZE = 10, 128
+# Appended to notebook 01: its trained `model`'s weights, through the shipped architecture (which
+# fails here, loudly, if notebook 01's network no longer has the same layers).
 SAVE = """
-_clean = type({variable}).from_config({variable}.get_config())  # same layers, not compiled
+from mnist_helpers.architectures import build_network as _build_network
+_clean = _build_network("dense")  # the same layers, not compiled: no optimizer state is saved
 _clean.set_weights({variable}.get_weights())
-_clean.save({path!r})
+_clean.save_weights({path!r})
 """
 
 
 # ---------------------------------------------------------------------------
-# The convnet recipe (imported by tools/measure_improvements.py and tests/test_models.py)
+# The convnet recipe's training (its layers: mnist_helpers.architectures.convnet_network)
 # ---------------------------------------------------------------------------
-
-def recipe_convnet(keras):
-    """The full-recipe convnet, untrained: 318,026 parameters."""
-    layers = keras.layers
-    return keras.Sequential(
-        [
-            keras.Input(shape=(28, 28)),
-            layers.Reshape((28, 28, 1)),
-            layers.Rescaling(1 / 255),
-            layers.RandomRotation(0.04, fill_mode="constant"),
-            layers.RandomTranslation(0.08, 0.08, fill_mode="constant"),
-            layers.RandomZoom(0.08, fill_mode="constant"),
-            layers.Conv2D(32, 5, activation="relu"),
-            layers.MaxPooling2D(),
-            layers.Conv2D(64, 5, use_bias=False),
-            layers.BatchNormalization(),
-            layers.Activation("relu"),
-            layers.MaxPooling2D(),
-            layers.Flatten(),
-            layers.Dense(256, use_bias=False),
-            layers.BatchNormalization(),
-            layers.Activation("relu"),
-            layers.Dropout(0.4),
-            layers.Dense(10, activation="softmax"),
-        ],
-        name="convnet",
-    )
-
 
 def recipe_schedule(keras, epochs=EPOCHS, batch_size=BATCH_SIZE, train_size=60000):
     """The learning rate: a linear warm-up over the first epoch to 0.005, then a cosine decay to zero.
@@ -118,20 +101,21 @@ def start_tensorflow(seed=0):
 
 
 def train_recipe_convnet(output, seed=0):
-    """Train the full recipe (in this process: call it in a fresh one) and save it to `output`."""
+    """Train the full recipe (in this process: call it in a fresh one); save its weights to `output`."""
     keras, tf = start_tensorflow(seed)
     from mnist_helpers import load_mnist
+    from mnist_helpers.architectures import convnet_network
 
     (train_images, train_labels), _ = load_mnist()
-    convnet = recipe_convnet(keras)
+    convnet = convnet_network()
     convnet.compile(optimizer=recipe_optimizer(keras), loss="sparse_categorical_crossentropy",
                     metrics=["accuracy"])
     start = time.perf_counter()
     convnet.fit(train_images, train_labels, epochs=EPOCHS, batch_size=BATCH_SIZE, verbose=0)
     seconds = time.perf_counter() - start
-    clean = keras.Sequential.from_config(convnet.get_config())  # same layers, not compiled
+    clean = convnet_network()  # the same layers, not compiled: no optimizer state is saved
     clean.set_weights(convnet.get_weights())
-    clean.save(output)
+    clean.save_weights(output)
     return seconds
 
 
@@ -140,7 +124,7 @@ def train_recipe_convnet(output, seed=0):
 # ---------------------------------------------------------------------------
 
 def train_dense(output):
-    """Run notebook 01 in a fresh kernel and save the network it trained (variable `model`)."""
+    """Run notebook 01 in a fresh kernel and save the weights of the network it trained (`model`)."""
     import nbformat
 
     from tools import notebook_runner
@@ -158,22 +142,29 @@ def train_convnet(output):
 
 
 def score(paths):
-    """Test accuracy of each model file, and whether two files predict identically (fresh process)."""
+    """Test accuracy of each weights file (NAME.weights.h5), and whether two files of the same name
+    predict identically (in a fresh process)."""
     result = subprocess.run([sys.executable, "-m", "tools.train_models", "--score", *map(str, paths)],
                             cwd=ROOT, check=True, capture_output=True, text=True)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def network_name(path):
+    """"dense" for .../dense.weights.h5."""
+    return Path(path).name.removesuffix(".weights.h5")
+
+
 def _score_here(paths):
-    keras, _ = start_tensorflow()
+    start_tensorflow()
     import numpy as np
 
     from mnist_helpers import load_mnist
+    from mnist_helpers.networks import shipped_network
 
     _, (test_images, test_labels) = load_mnist()
     results = {}
     for path in paths:
-        model = keras.models.load_model(path)
+        model = shipped_network(network_name(path), Path(path).parent)
         probabilities = model.predict(test_images, verbose=0, batch_size=1000)
         results[path] = {"accuracy": float((probabilities.argmax(axis=1) == test_labels).mean()),
                          "probabilities": probabilities}
@@ -187,33 +178,34 @@ def _score_here(paths):
 
 
 def build(folder):
-    """Train both models into `folder`; return {file name: seconds}."""
+    """Train both networks and save their weights into `folder`; return {network: seconds}."""
     folder.mkdir(parents=True, exist_ok=True)
     seconds = {}
     start = time.perf_counter()
-    train_dense(folder / "dense.keras")
-    seconds["dense.keras"] = time.perf_counter() - start
-    print(f"dense.keras: notebook 01 ran and saved it in {seconds['dense.keras']:.0f} s", flush=True)
+    train_dense(shipped_file("dense", folder))
+    seconds["dense"] = time.perf_counter() - start
+    print(f"dense.weights.h5: notebook 01 ran and its network's weights were saved in {seconds['dense']:.0f} s",
+          flush=True)
     start = time.perf_counter()
-    fit_seconds = train_convnet(folder / "convnet.keras")
-    seconds["convnet.keras"] = time.perf_counter() - start
-    print(f"convnet.keras: trained ({fit_seconds:.0f} s of training) and saved in "
-          f"{seconds['convnet.keras']:.0f} s", flush=True)
+    fit_seconds = train_convnet(shipped_file("convnet", folder))
+    seconds["convnet"] = time.perf_counter() - start
+    print(f"convnet.weights.h5: trained ({fit_seconds:.0f} s of training) and saved in "
+          f"{seconds['convnet']:.0f} s", flush=True)
     return seconds
 
 
 def check(scratch):
     build(scratch)
     names = list(EXPECTED)
-    scores = score([scratch / name for name in names] + [MODELS / name for name in names])
+    scores = score([shipped_file(name, scratch) for name in names] + [shipped_file(name, MODELS) for name in names])
     failures = []
     for name in names:
         low, high = EXPECTED[name]
-        new, shipped = scores[str(scratch / name)], scores[str(MODELS / name)]
+        new, shipped = scores[str(shipped_file(name, scratch))], scores[str(shipped_file(name, MODELS))]
         verdict = "ok" if low <= new["accuracy"] <= high else "OUT OF RANGE"
         same = ("identical predictions to the shipped file" if new.get("identical_to_other")
                 else "predictions differ from the shipped file (expected on another computer)")
-        print(f"{name}: retrained {new['accuracy']:.2%} (expected {low:.1%}-{high:.1%}: {verdict}); "
+        print(f"{name}.weights.h5: retrained {new['accuracy']:.2%} (expected {low:.1%}-{high:.1%}: {verdict}); "
               f"shipped {shipped['accuracy']:.2%}; {same}")
         if verdict != "ok":
             failures.append(name)
@@ -230,7 +222,7 @@ def main(argv=None):
                         help="retrain into a scratch folder and check the stated accuracy; models/ is not touched")
     parser.add_argument("--scratch", type=Path, help="where --check trains (default: a temporary folder)")
     parser.add_argument("--train-convnet", metavar="OUTPUT", help=argparse.SUPPRESS)
-    parser.add_argument("--score", nargs="+", metavar="MODEL", help=argparse.SUPPRESS)
+    parser.add_argument("--score", nargs="+", metavar="WEIGHTS", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.train_convnet:
         print(json.dumps({"seconds": train_recipe_convnet(args.train_convnet)}))

@@ -13,6 +13,8 @@ line: ``from mnist_helpers import load_mnist, show_digits``.
   28x28 format; ``predict_digit()`` and ``model_probabilities()`` ask a model about it.
 * ``networks``: ``load_network()`` and ``save_network()``: the student's trained network in
   ``my_models/`` when there is one, the course's in ``models/`` otherwise.
+* ``architectures``: the layers of the course's two networks, written once; ``models/`` holds
+  only their trained weights.
 * ``notebook_setup``: ``start_notebook()``, the one call at the top of every notebook
   (quiet TensorFlow, repeatable training, figures readable on a projector).
 
