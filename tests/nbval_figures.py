@@ -59,6 +59,7 @@ class FigureComparison:
         self.folder = Path(option) if option else config.rootpath / "artifacts" / "figures"
         self.rootpath = config.rootpath
         self.across_versions = config.getoption("nbval_figures_across_versions")
+        self.measured = []  # across versions: (size difference, colour shift) of every image pair
         self.cleared = set()
         self.images = 0
         self.seconds = 0.0
@@ -80,7 +81,7 @@ class FigureComparison:
             start = time.perf_counter()
             folder = self.notebook_folder(item)
             if self.across_versions:
-                problems, mismatches = compare_cell_across_versions(ref, test)
+                problems, mismatches = compare_cell_across_versions(ref, test, self.measured)
             else:
                 problems, mismatches = compare_cell(ref, test, tolerance)
             self.images += sum(PNG in output.get("data", {}) for output in ref)
@@ -140,6 +141,11 @@ class FigureComparison:
             return
         terminalreporter.write_line(
             f"nbval_figures: {self.images} stored figure images compared in {self.seconds:.2f} s")
+        if self.measured:
+            terminalreporter.write_line(
+                f"nbval_figures, across package versions: sizes at most {max(m[0] for m in self.measured):.1%} "
+                f"apart, at most {max(m[1] for m in self.measured):.1%} of pixels in other colours "
+                f"({len(self.measured)} images)")
         if self.written:
             terminalreporter.write_line(
                 f"nbval_figures: stored, new and diff images of the figures that differ are in "

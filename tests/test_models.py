@@ -104,13 +104,14 @@ def test_build_network_names_the_two_architectures():
 
 
 # ---------------------------------------------------------------------------
-# One dense network: notebook 01 builds it (04, 06 and 08 too), models/dense.weights.h5 holds its
+# One dense network: notebook 01 builds it (04, 05, 06 and 08 too), models/dense.weights.h5 holds its
 # weights, mnist_helpers.architectures.dense_network() builds it for them. Each notebook's
 # keras.Sequential([...]) expression is evaluated here and compared layer by layer.
 # ---------------------------------------------------------------------------
 
 NOTEBOOKS = ROOT / "notebooks"
-BUILD_THE_DENSE_NETWORK = ("01_first_network.ipynb", "04_the_model.ipynb", "06_training.ipynb", "08_convnet.ipynb")
+BUILD_THE_DENSE_NETWORK = ("01_first_network.ipynb", "04_the_model.ipynb", "05_how_a_network_learns.ipynb",
+                           "06_training.ipynb", "08_convnet.ipynb")
 
 
 def sequentials_in(notebook):

@@ -227,8 +227,9 @@ def setup_problems(notebook, fast_convolutions=False):
 
 
 def markdown_words(cells):
-    """Words of prose: whitespace-separated tokens of the markdown cells."""
-    return sum(len(cell.source.split()) for cell in cells if cell.cell_type == "markdown")
+    """Words of prose: whitespace-separated tokens of the markdown cells, without the line of links
+    under the title (tools/set_repository.py writes it; it is not prose)."""
+    return sum(len(set_repository.LINKS.sub("", cell.source).split()) for cell in cells if cell.cell_type == "markdown")
 
 
 def reading_minutes(words):

@@ -66,13 +66,34 @@ def test_the_tool_writes_a_github_address_everywhere(course_copy):
     set_repository.set_repository("https://github.com/school/mnist-course", "v1.0", notebooks, readme)
     assert set(set_repository.current(notebooks, readme).values()) == {("https://github.com/school/mnist-course",
                                                                         "v1.0")}
-    title = nbformat.read(notebooks[6], as_version=4).cells[0].source
-    assert title.splitlines()[0].startswith("# 07 ")  # the heading stays first, the badges come under it
-    assert ("(https://colab.research.google.com/github/school/mnist-course/blob/v1.0/notebooks/"
-            "07_evaluation.ipynb)") in title
-    assert ("(https://mybinder.org/v2/gh/school/mnist-course/v1.0?urlpath=lab/tree/notebooks/"
-            "07_evaluation.ipynb)") in title
-    assert "/blob/v1.0/notebooks/01_first_network.ipynb" in readme.read_text()
+    title = nbformat.read(notebooks[6], as_version=4).cells[0].source.splitlines()
+    assert title[0].startswith("# 07 ") and title[1] == ""  # the heading stays first, the links come under it
+    assert title[2] == (  # plain links: an image badge would be a broken image offline
+        "[Open in Colab](https://colab.research.google.com/github/school/mnist-course/blob/v1.0/notebooks/"
+        "07_evaluation.ipynb) · [Launch Binder](https://mybinder.org/v2/gh/school/mnist-course/v1.0"
+        "?urlpath=lab/tree/notebooks/07_evaluation.ipynb)")
+    assert title[4].startswith("**Core notebook**")
+    badges = readme.read_text().split(set_repository.README_START)[1].split(set_repository.README_END)[0].strip()
+    assert badges == (
+        "[![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google"
+        ".com/github/school/mnist-course/blob/v1.0/notebooks/01_first_network.ipynb) [![Launch Binder]"
+        "(https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/school/mnist-course/v1.0?urlpath=lab/"
+        "tree/notebooks/01_first_network.ipynb)")
+
+
+def test_a_course_with_its_address_set_still_passes_the_notebook_rules(course_copy):
+    """The links are not prose (reading minutes and word budgets stay), and execution counts stay."""
+    import test_notebook_hygiene as hygiene
+
+    notebooks, readme = course_copy
+    before = {path.name: (hygiene.markdown_words(nbformat.read(path, as_version=4).cells),
+                          [cell.get("execution_count") for cell in nbformat.read(path, as_version=4).cells])
+              for path in notebooks}
+    set_repository.set_repository("https://github.com/school/mnist-course", "v1.0", notebooks, readme)
+    after = {path.name: (hygiene.markdown_words(nbformat.read(path, as_version=4).cells),
+                         [cell.get("execution_count") for cell in nbformat.read(path, as_version=4).cells])
+             for path in notebooks}
+    assert after == before
 
 
 def test_the_tool_writes_any_git_address_and_unset_removes_it(course_copy):
@@ -80,7 +101,7 @@ def test_the_tool_writes_any_git_address_and_unset_removes_it(course_copy):
     before = [path.read_bytes() for path in notebooks] + [readme.read_bytes()]
     set_repository.set_repository("https://gitlab.example.org/school/mnist.git", "spring", notebooks, readme)
     title = nbformat.read(notebooks[0], as_version=4).cells[0].source
-    assert "colab.research.google.com" not in title  # Colab opens notebooks from GitHub only
+    assert "colab.research.google.com" not in title and "Open in Colab" not in title  # Colab: GitHub only
     assert "mybinder.org/v2/git/https%3A%2F%2Fgitlab.example.org%2Fschool%2Fmnist.git/spring" in title
     cell = set_repository.course_files_cell(nbformat.read(notebooks[0], as_version=4))
     assert set_repository.cell_values(cell.source) == ("https://gitlab.example.org/school/mnist.git", "spring")
@@ -95,13 +116,13 @@ def test_the_tool_writes_any_git_address_and_unset_removes_it(course_copy):
 def test_a_hand_edit_in_one_place_shows(course_copy):
     notebooks, readme = course_copy
     set_repository.set_repository("https://github.com/school/mnist-course", "v1.0", notebooks, readme)
-    notebook = nbformat.read(notebooks[3], as_version=4)
+    notebook = nbformat.read(notebooks[3], as_version=4)  # the cell edited by hand
     cell = set_repository.course_files_cell(notebook)
     cell.source = cell.source.replace("'v1.0'", "'v1.1'")
     nbformat.write(notebook, notebooks[3])
     places = set_repository.current(notebooks, readme)
     assert places["04_the_model.ipynb: course-files cell"] == ("https://github.com/school/mnist-course", "v1.1")
-    assert places["04_the_model.ipynb: badges"][0] == "badges"
+    assert places["04_the_model.ipynb: links"][0] == "links"
     assert len(set(places.values())) > 1
 
 
@@ -122,6 +143,9 @@ def test_the_command_line_says_what_is_wrong(capsys):
     assert "is not a git URL" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         set_repository.main([])  # neither an address nor --unset
+    with pytest.raises(SystemExit):
+        set_repository.main(["https://github.com/school/mnist"])  # no --ref: which files would students get?
+    assert "give --ref" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------------------
@@ -203,7 +227,7 @@ def test_next_to_the_course_files_the_cell_does_nothing(tmp_path):
 def test_without_an_address_the_cell_says_what_to_do(tmp_path):
     done = run_cell(tmp_path, None, None)
     assert done.returncode != 0
-    assert "RuntimeError: This notebook needs the course's files" in done.stderr
+    assert "RuntimeError: This notebook must be opened from the notebooks/ folder of the whole course" in done.stderr
     assert "Download the whole course" in done.stderr and "tools.set_repository" in done.stderr
     assert list(tmp_path.iterdir()) == []
 
@@ -216,7 +240,7 @@ def test_without_a_server_the_cell_says_so_and_leaves_nothing_behind(tmp_path):
     assert done.returncode != 0
     assert (f"RuntimeError: Could not fetch the course files from git://127.0.0.1:{port}/course.git (v1.0)"
             in done.stderr)
-    assert "Check the internet connection and run this cell again." in done.stderr
+    assert "Check the internet connection, and that the repository and v1.0 exist" in done.stderr
     assert list(tmp_path.iterdir()) == []
 
 

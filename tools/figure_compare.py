@@ -205,14 +205,20 @@ def colour_shift(stored, new):
     return float(np.abs(histogram(stored) - histogram(new)).sum() / 2)
 
 
-def compare_cell_across_versions(stored_outputs, new_outputs):
-    """compare_cell for figures drawn by other package versions (see SIZE_SLACK and COLOUR_SLACK)."""
+def compare_cell_across_versions(stored_outputs, new_outputs, measured=None):
+    """compare_cell for figures drawn by other package versions (see SIZE_SLACK and COLOUR_SLACK).
+
+    ``measured``, a list, receives (size difference as a share of the stored size, colour shift)
+    for every pair of images, so that a run can report the largest of each.
+    """
     stored_images, new_images = png_images(stored_outputs), png_images(new_outputs)
     problems, mismatches = [], []
     if len(stored_images) != len(new_images):
         problems.append(f"the cell drew {len(new_images)} images, the stored outputs hold {len(stored_images)}")
     for index, (stored, new) in enumerate(zip(stored_images, new_images), start=1):
         a, b = decode(stored).size, decode(new).size
+        if measured is not None:
+            measured.append((max(abs(x - y) / x for x, y in zip(a, b)), colour_shift(stored, new)))
         if any(abs(x - y) > SIZE_SLACK * x for x, y in zip(a, b)):
             message = (f"{ordinal(index)} image: {b[0]} x {b[1]} pixels, the stored one {a[0]} x {a[1]}: more "
                        f"than {SIZE_SLACK:.0%} apart")

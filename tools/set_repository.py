@@ -1,24 +1,26 @@
 """Set the course's public address: where a notebook opened on its own fetches the course files.
 
     python -m tools.set_repository https://github.com/OWNER/REPOSITORY --ref v1.0
-    python -m tools.set_repository https://gitlab.example.org/school/mnist-course.git --ref main
+    python -m tools.set_repository https://gitlab.example.org/school/mnist-course.git --ref spring-term
     python -m tools.set_repository --unset
     python -m tools.set_repository --show
 
 Opened on its own (Colab, Kaggle, a hub without the repository, a single downloaded file), a
 notebook has none of the helper code, data and trained networks it needs. Its first code cell,
 the *course-files cell* (``COURSE_FILES_CELL`` below, the same in every notebook), then fetches
-the repository at ``--ref`` (a tag, a branch or a commit; pin a tag for a class, so that the files
-match the notebooks students opened) into the folder ``mnist-course`` beside the notebook and
-works from there. Next to the course files it does nothing and prints nothing.
+the repository at ``--ref`` (a tag, a branch or a full 40-character commit; pin a tag for a class,
+so that the files match the notebooks students opened) into the folder ``mnist-course`` in the
+kernel's working folder (on Colab ``/content``) and works from there. Next to the course files it
+does nothing and prints nothing.
 
 This tool writes the address and the ref in the one place each of these needs it, and nowhere
 else is it written by hand:
 
 * the course-files cell of every notebook (``COURSE_REPOSITORY``, ``COURSE_REF``);
-* the badge line under every notebook's title: "Open in Colab" (GitHub addresses only: Colab
-  opens notebooks from GitHub) and "Launch Binder";
-* the same badges in README.md, between the ``course-links`` comment lines.
+* the links line under every notebook's title, "Open in Colab" (GitHub addresses only: Colab
+  opens notebooks from GitHub) and "Launch Binder", as plain text links (an image badge would
+  show as a broken image offline);
+* the same two as image badges in README.md, between the ``course-links`` comment lines.
 
 Any address git can clone works, so the tests use a git server on 127.0.0.1. ``--unset`` puts
 the course back to "no address": the badges go, and a notebook opened on its own says what to
@@ -45,7 +47,8 @@ COURSE_FILES_METADATA = {"cellView": "form", "jupyter": {"source_hidden": True}}
 COURSE_FILES_CELL = '''\
 #@title Course files (run this cell first)
 # This notebook uses the course's helper code, data and trained networks. Opened on its own (Colab,
-# Kaggle, a single downloaded file), it fetches them into the folder "{folder}"; next to them, it does nothing.
+# Kaggle, a single downloaded file), it fetches them into the folder "{folder}" (once the course's address
+# is set below); next to them, it does nothing.
 COURSE_REPOSITORY = {repository!r}
 COURSE_REF = {ref!r}
 
@@ -60,9 +63,9 @@ if not pathlib.Path("mnist_helpers").is_dir():
     if not (course / "notebooks" / "mnist_helpers").is_dir():
         if COURSE_REPOSITORY is None:
             raise RuntimeError(
-                "This notebook needs the course's files (the folders notebooks/, data/ and models/) around it. "
-                "Download the whole course and open the notebook from its notebooks/ folder, or ask your "
-                "teacher for the course's link; to publish the course, run: python -m tools.set_repository URL")
+                "This notebook must be opened from the notebooks/ folder of the whole course (with data/ and "
+                "models/ beside that folder). Download the whole course and open the notebook from there, or ask "
+                "your teacher for the course's link; to publish the course, run: python -m tools.set_repository")
         started = time.perf_counter()
         partial = pathlib.Path("{folder}.partial")
         shutil.rmtree(partial, ignore_errors=True)
@@ -78,14 +81,16 @@ if not pathlib.Path("mnist_helpers").is_dir():
             if done.returncode != 0:
                 shutil.rmtree(partial, ignore_errors=True)
                 raise RuntimeError(f"Could not fetch the course files from {{COURSE_REPOSITORY}} ({{COURSE_REF}}): "
-                                   f"{{done.stderr.strip()}}. Check the internet connection and run this cell again.")
+                                   f"{{done.stderr.strip()}}. Check the internet connection, and that the "
+                                   f"repository and {{COURSE_REF}} exist; then run this cell again.")
         shutil.rmtree(course, ignore_errors=True)
         partial.rename(course)
         print(f"Fetched the course files ({{COURSE_REF}}) into {{course.resolve()}} in "
               f"{{time.perf_counter() - started:.1f}} s.")
     os.chdir(course / "notebooks")'''
 
-BADGES = re.compile(r"^\[!\[Open in Colab\].*$|^\[!\[Launch Binder\].*$", re.MULTILINE)
+LINKS = re.compile(r"^\[(?:Open in Colab|Launch Binder)\]\(.*$", re.MULTILINE)  # a notebook's links line
+README_TARGET = "notebooks/01_first_network.ipynb"  # where the README's badges lead
 README_START, README_END = "<!-- course-links: written by tools/set_repository.py -->", "<!-- /course-links -->"
 README_UNSET = ("The course's public address is not set yet, so there are no *Open in Colab* and *Binder* links "
                 "here: see [Open in Colab](#open-in-colab).")
@@ -108,20 +113,33 @@ def course_notebooks():
     return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
-def badge_line(repository, ref, target):
-    """Markdown badges that open ``target`` (a path in the repository) in Colab and on Binder."""
+def links(repository, ref, target):
+    """{"Open in Colab": URL (GitHub only), "Launch Binder": URL} that open ``target``, a path in the repository."""
     github = GITHUB.match(repository)
-    badges = []
+    found = {}
     if github:
         owner, name = github["owner"], github["name"]
-        if target.endswith(".ipynb"):
-            badges.append(f"[![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
-                          f"(https://colab.research.google.com/github/{owner}/{name}/blob/{ref}/{target})")
+        found["Open in Colab"] = f"https://colab.research.google.com/github/{owner}/{name}/blob/{ref}/{target}"
         binder = f"https://mybinder.org/v2/gh/{owner}/{name}/{ref}"
     else:
         binder = f"https://mybinder.org/v2/git/{quote(repository, safe='')}/{ref}"
-    badges.append(f"[![Launch Binder](https://mybinder.org/badge_logo.svg)]({binder}?urlpath=lab/tree/{target})")
-    return " ".join(badges)
+    found["Launch Binder"] = f"{binder}?urlpath=lab/tree/{target}"
+    return found
+
+
+def links_line(repository, ref, target):
+    """A notebook's links line: plain markdown links, readable offline."""
+    return " · ".join(f"[{label}]({url})" for label, url in links(repository, ref, target).items())
+
+
+BADGE_IMAGES = {"Open in Colab": "https://colab.research.google.com/assets/colab-badge.svg",
+                "Launch Binder": "https://mybinder.org/badge_logo.svg"}
+
+
+def badges_line(repository, ref, target):
+    """README.md's badges: the same links as images."""
+    found = links(repository, ref, target)
+    return " ".join(f"[![{label}]({BADGE_IMAGES[label]})]({url})" for label, url in found.items())
 
 
 def render_cell(repository, ref):
@@ -152,14 +170,14 @@ def set_notebook(path, repository, ref):
         notebook.cells.insert(1, cell)  # under the title, before the set-up cell
     cell.source = source
     cell.metadata.update(COURSE_FILES_METADATA)
-    cell.outputs, cell.execution_count = [], None
+    cell.outputs = []  # next to the course files it prints nothing; its execution count stays
     title = notebook.cells[0]
-    text = BADGES.sub("", title.source)
+    text = LINKS.sub("", title.source)
     text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
     if repository is not None:
         heading, _, rest = text.partition("\n")
-        badges = badge_line(repository, ref, f"notebooks/{path.name}")
-        text = f"{heading}\n\n{badges}\n\n{rest.lstrip(chr(10))}"
+        line = links_line(repository, ref, f"notebooks/{path.name}")
+        text = f"{heading}\n\n{line}\n\n{rest.lstrip(chr(10))}"
     title.source = text
     nbformat.write(notebook, path)
 
@@ -170,7 +188,7 @@ def set_readme(path, repository, ref):
         raise ValueError(f"{path.name} has no {README_START} ... {README_END} lines for the links")
     before, rest = text.split(README_START, 1)
     _, after = rest.split(README_END, 1)
-    inner = README_UNSET if repository is None else badge_line(repository, ref, "notebooks/01_first_network.ipynb")
+    inner = README_UNSET if repository is None else badges_line(repository, ref, README_TARGET)
     path.write_text(f"{before}{README_START}\n{inner}\n{README_END}{after}")
 
 
@@ -182,14 +200,13 @@ def current(notebooks=None, readme=README):
         cell = course_files_cell(notebook)
         values = cell_values(cell.source) if cell else ("no course-files cell", None)
         places[f"{path.name}: course-files cell"] = values
-        badges = " ".join(BADGES.findall(notebook.cells[0].source))
-        wanted = "" if values[0] is None else badge_line(*values, f"notebooks/{path.name}")
-        places[f"{path.name}: badges"] = values if badges == wanted else ("badges", badges)
+        found = " ".join(LINKS.findall(notebook.cells[0].source))
+        wanted = "" if values[0] is None else links_line(*values, f"notebooks/{path.name}")
+        places[f"{path.name}: links"] = values if found == wanted else ("links", found)
     text = readme.read_text()
     inner = text.split(README_START, 1)[-1].split(README_END, 1)[0].strip() if README_START in text else None
     readme_values = next(iter(places.values()), (None, None))
-    expected = README_UNSET if readme_values[0] is None else badge_line(
-        *readme_values, "notebooks/01_first_network.ipynb")
+    expected = README_UNSET if readme_values[0] is None else badges_line(*readme_values, README_TARGET)
     places["README.md: links"] = readme_values if inner == expected else ("links", inner)
     return places
 
@@ -205,7 +222,7 @@ def set_repository(repository, ref, notebooks=None, readme=README):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("repository", nargs="?", help="the course's git URL, e.g. https://github.com/OWNER/REPOSITORY")
-    parser.add_argument("--ref", default="main", help="the tag, branch or commit to fetch (default: main)")
+    parser.add_argument("--ref", help="the tag (best), branch or full commit the notebooks fetch; required with URL")
     parser.add_argument("--unset", action="store_true", help="remove the address (no badges; no fetching)")
     parser.add_argument("--show", action="store_true", help="print what each place holds now")
     args = parser.parse_args(argv)
@@ -215,6 +232,8 @@ def main(argv=None):
         return 0
     if args.unset == bool(args.repository):
         parser.error("give the repository's URL, or --unset")
+    if args.repository and not args.ref:
+        parser.error("give --ref: the tag (or branch, or commit) whose files the notebooks fetch, e.g. --ref v1.0")
     try:
         set_repository(None if args.unset else args.repository, None if args.unset else args.ref)
     except ValueError as error:

@@ -5,7 +5,7 @@
 holds numbers, not code or settings, so it loads in every Keras 3 the course supports (3.12 to
 3.15), while a whole-model ``.keras`` file saved by one Keras may not load in an older one.
 
-* ``dense_network()``: notebook 01's network (notebooks 04, 06 and 08 build it too).
+* ``dense_network()``: notebook 01's network (notebooks 04, 05, 06 and 08 build it too).
 * ``convnet_network()``: the full-recipe convnet notebook 09 explains and
   ``tools/train_models.py`` trains.
 
