@@ -36,7 +36,7 @@ test-course: setup-dev
 
 # Every notebook copied alone into an empty folder and run in Colab's package versions
 # (requirements-colab.txt, in .venv/colab), fetching the course from a git server on 127.0.0.1,
-# its outputs compared with the stored ones: tools/colab_parity.py. About 6 minutes.
+# its outputs compared with the stored ones: tools/colab_parity.py. About 5 minutes.
 test-colab: setup-colab
 	$(BIN)/python -m tools.colab_parity
 
