@@ -436,15 +436,31 @@ def _altered_copy_of_notebook_02(folder):
     return path, first + 1, len(notebook.cells)  # the mirrored figure's code-cell number, the cell count
 
 
-def test_the_plugin_fails_a_real_notebook_cell_whose_figure_changed(tmp_path):
-    path, first, count = _altered_copy_of_notebook_02(tmp_path)
+def _run_plugins(tmp_path, path, *options):
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
     env = dict(os.environ, MPLBACKEND="module://matplotlib_inline.backend_inline",
                PYTHONPATH=os.pathsep.join(str(p) for p in (ROOT, ROOT / "tests", ROOT / "notebooks")))
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "pytest", str(path), "-p", "nbval_approx", "-p", "nbval_figures", "--nbval",
-         "--nbval-current-env", "-p", "no:cacheprovider", "-q", "--rootdir", str(tmp_path), "-rA"],
+         "--nbval-current-env", "-p", "no:cacheprovider", "-q", "--rootdir", str(tmp_path), "-rA", *options],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_across_versions_the_plugin_lets_a_mirrored_and_a_cropped_figure_pass(tmp_path):
+    """With --nbval-figures-across-versions (make test-colab), the mirrored figure (same colours) and
+    the one cropped by 4 pixels (0.9 % of its height) pass; the wrong tolerances still fail."""
+    path, first, count = _altered_copy_of_notebook_02(tmp_path)
+    out = _run_plugins(tmp_path, path, "--nbval-figures-across-versions").stdout
+    failed = sorted(int(n) for n in re.findall(r"FAILED 01_altered.ipynb::Cell (\d+)", out))
+    assert failed == [count - 2, count - 1], out
+    assert "Figures differ" not in out
+    assert re.search(r"across package versions: sizes at most 0\.9% apart, at most [\d.]+% of pixels in other "
+                     r"colours \(4 images\)", out), out
+
+
+def test_the_plugin_fails_a_real_notebook_cell_whose_figure_changed(tmp_path):
+    path, first, count = _altered_copy_of_notebook_02(tmp_path)
+    result = _run_plugins(tmp_path, path)
     out = result.stdout
     assert result.returncode == 1, out + result.stderr
     # the mirrored and the cropped PNG fail; everything else passes, the number-rule cell included
@@ -512,6 +528,18 @@ def test_across_versions_a_few_pixels_of_size_pass_and_more_fail():
     problems, mismatches = compare_cell_across_versions([_output(_png(BLOCK))], [_output(_png(much_wider))])
     assert problems == ["1st image: 66 x 40 pixels, the stored one 60 x 40: more than 2% apart"]
     assert len(mismatches) == 1
+
+
+def test_across_versions_height_counts_and_every_image_is_compared():
+    taller = np.full((44, 60, 3), 255)
+    problems, _ = compare_cell_across_versions([_output(_png(BLOCK))], [_output(_png(taller))])
+    assert problems == ["1st image: 60 x 44 pixels, the stored one 60 x 40: more than 2% apart"]
+    red = BLOCK.copy()
+    red[10:30, 20:40] = (255, 0, 0)
+    problems, mismatches = compare_cell_across_versions([_output(_png(BLOCK))] * 2,
+                                                        [_output(_png(BLOCK)), _output(_png(red))])
+    assert len(problems) == 1 and problems[0].startswith("2nd image: 16.7% of its pixels")
+    assert [mismatch.index for mismatch in mismatches] == [2]
 
 
 def test_across_versions_the_number_of_images_and_their_colours_count():

@@ -6,7 +6,7 @@ import pytest
 from nbclient.exceptions import CellExecutionError
 from nbformat import v4
 
-from tools import record_notebooks
+from tools import record_notebooks, set_repository
 
 
 def _write(path, sources):
@@ -106,3 +106,18 @@ def test_record_names_the_rules_that_no_longer_fit(tmp_path):
     record_notebooks.record(path, record_notebooks.sanitizer())
     assert record_notebooks.rule_problems(path, record_notebooks.sanitizer()) == [
         "demo.ipynb Cell 0: number rule 1 (after 'loss ') covers no number of the stored output: fix or remove it"]
+
+
+def test_record_keeps_the_course_files_cell_hidden_and_drops_the_rest(tmp_path):
+    """The course-files cell (tools/set_repository.py) keeps exactly its hiding metadata; any other
+    cell's "jupyter" metadata goes, as before."""
+    path = tmp_path / "demo.ipynb"
+    notebook = _write(path, [set_repository.render_cell(None, None), "print(1)"])
+    notebook.cells[1].metadata.update(collapsed=True, jupyter={"source_hidden": False, "outputs_hidden": True})
+    notebook.cells[2].metadata.update(jupyter={"source_hidden": True})
+    nbformat.write(notebook, path)
+    record_notebooks.record(path, record_notebooks.sanitizer())  # runs in notebooks/: the cell does nothing
+    cells = nbformat.read(path, as_version=4).cells
+    assert dict(cells[1].metadata) == set_repository.COURSE_FILES_METADATA
+    assert cells[1].outputs == [] and cells[1].execution_count == 1
+    assert dict(cells[2].metadata) == {}

@@ -113,6 +113,34 @@ def test_the_tool_writes_any_git_address_and_unset_removes_it(course_copy):
     assert [path.read_bytes() for path in notebooks] + [readme.read_bytes()] == before
 
 
+def test_the_course_files_cell_is_hidden_in_colab_and_jupyterlab():
+    assert set_repository.COURSE_FILES_METADATA == {"cellView": "form", "jupyter": {"source_hidden": True}}
+    assert set_repository.render_cell(None, None).startswith("#@title Course files")  # Colab's form title
+
+
+def test_the_tool_puts_a_missing_course_files_cell_back_under_the_title(course_copy):
+    notebooks, readme = course_copy
+    notebook = nbformat.read(notebooks[1], as_version=4)
+    notebook.cells.remove(set_repository.course_files_cell(notebook))
+    ids = [cell.id for cell in notebook.cells]
+    nbformat.write(notebook, notebooks[1])
+    set_repository.set_repository(None, None, notebooks, readme)
+    notebook = nbformat.read(notebooks[1], as_version=4)
+    cell = set_repository.course_files_cell(notebook)
+    assert notebook.cells.index(cell) == 1
+    assert dict(cell.metadata) == set_repository.COURSE_FILES_METADATA and cell.outputs == []
+    assert [each.id for each in notebook.cells if each is not cell] == ids
+
+
+@pytest.mark.parametrize("address", ["https://github.com/school/mnist-course.git",
+                                     "git@github.com:school/mnist-course.git", "https://github.com/school/mnist-course/"])
+def test_github_addresses_in_every_form_give_the_same_links(address):
+    found = set_repository.links(address, "v1.0", "notebooks/02_data.ipynb")
+    assert found == {
+        "Open in Colab": "https://colab.research.google.com/github/school/mnist-course/blob/v1.0/notebooks/02_data.ipynb",
+        "Launch Binder": "https://mybinder.org/v2/gh/school/mnist-course/v1.0?urlpath=lab/tree/notebooks/02_data.ipynb"}
+
+
 def test_a_hand_edit_in_one_place_shows(course_copy):
     notebooks, readme = course_copy
     set_repository.set_repository("https://github.com/school/mnist-course", "v1.0", notebooks, readme)
@@ -161,12 +189,14 @@ def git_server(tmp_path_factory):
     (source / "notebooks" / "mnist_helpers" / "__init__.py").write_text("WHERE = 'the fetched course'\n")
     (source / "data").mkdir()
     (source / "data" / "README.md").write_text("data\n")
-    for command in (["init", "--quiet"], ["add", "--all"],
-                    ["-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "--quiet", "-m", "course"],
-                    ["tag", "v1.0"]):
+    commit_all = ["-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "--quiet", "--all", "-m", "course"]
+    for command in (["init", "--quiet", "--initial-branch=main"], ["add", "--all"], commit_all, ["tag", "v1.0"]):
         subprocess.run(["git", *command], cwd=source, check=True, capture_output=True)
     commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=source, check=True, capture_output=True,
                             text=True).stdout.strip()
+    # main moves on after the tag: the cell must fetch the ref it names, not the default branch
+    (source / "notebooks" / "mnist_helpers" / "__init__.py").write_text("WHERE = 'a later version'\n")
+    subprocess.run(["git", *commit_all], cwd=source, check=True, capture_output=True)
     served = base / "served"
     served.mkdir()
     subprocess.run(["git", "clone", "--quiet", "--bare", str(source), str(served / "course.git")], check=True)
@@ -205,13 +235,36 @@ def test_opened_alone_the_cell_fetches_the_course_and_says_so_once(git_server, t
     lines = first.stdout.splitlines()
     assert lines[0].startswith(f"Fetched the course files ({ref}) into {tmp_path / 'mnist-course'} in ")
     seconds = float(lines[0].rsplit(" in ", 1)[1].removesuffix(" s."))
-    assert 0 <= seconds <= time.perf_counter() - started
+    assert 0 <= seconds <= time.perf_counter() - started + 0.05  # printed to 0.1 s
     assert lines[1:] == ["imported the fetched course cwd mnist-course/notebooks"]
     assert (tmp_path / "mnist-course" / "data" / "README.md").is_file()
     assert not (tmp_path / "mnist-course.partial").exists()
     again = run_cell(tmp_path, url, ref)  # the kernel restarted: the files are there, nothing is fetched
     assert again.returncode == 0, again.stderr
     assert again.stdout.splitlines() == ["imported the fetched course cwd mnist-course/notebooks"]
+
+
+def test_the_cell_fetches_the_ref_it_names_and_one_commit_only(git_server, tmp_path):
+    url, _, _ = git_server
+    (tmp_path / "tag").mkdir()
+    (tmp_path / "main").mkdir()
+    assert run_cell(tmp_path / "tag", url, "v1.0").stdout.splitlines()[-1].startswith("imported the fetched course")
+    assert run_cell(tmp_path / "main", url, "main").stdout.splitlines()[-1].startswith("imported a later version")
+    history = subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=tmp_path / "tag" / "mnist-course",
+                             check=True, capture_output=True, text=True).stdout.strip()
+    assert history == "1", "a shallow fetch: only the commit the notebooks need, not the whole history"
+
+
+def test_a_half_fetched_or_incomplete_folder_is_fetched_again(git_server, tmp_path):
+    url, tag, _ = git_server
+    (tmp_path / "mnist-course.partial" / ".git").mkdir(parents=True)  # an interrupted earlier fetch
+    (tmp_path / "mnist-course.partial" / "junk").write_text("left over")
+    (tmp_path / "mnist-course" / "data").mkdir(parents=True)  # a folder without the helper package
+    done = run_cell(tmp_path, url, tag)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0].startswith("Fetched the course files (v1.0)")
+    assert done.stdout.splitlines()[-1] == "imported the fetched course cwd mnist-course/notebooks"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["mnist-course"]
 
 
 def test_next_to_the_course_files_the_cell_does_nothing(tmp_path):

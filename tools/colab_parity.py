@@ -14,8 +14,9 @@ Colab's own TensorFlow, Keras and widgets. This tool reproduces that here, offli
    its own under ``artifacts/colab/``, so its course-files cell has to fetch the course.
 3. **Colab's versions.** The kernel is ``.venv/colab`` (``requirements-colab.txt``: Colab's
    TensorFlow, Keras, NumPy, Matplotlib, Pillow, ipykernel, ipywidgets and anywidget on this
-   machine's Python), with a stand-in ``google.colab`` module (``tests/colab_stub``) importable,
-   as anywidget looks for it to switch Colab's widget manager on.
+   machine's Python), with a stand-in ``google.colab`` (``tests/colab_stub``) loaded at start-up as
+   in a Colab kernel, where anywidget looks for it. Before anything runs, that Python is asked for
+   its versions: any that differ from the pins, or a missing stand-in, stop the run.
 4. **The same comparison as make test, but for figures.** pytest and nbval, with the repository's
    number rules (conftest.py), compare every cell with its stored output. The course-files cell is
    expected to print one line, ``Fetched the course files (colab-parity) into FOLDER in N s.``;
@@ -41,6 +42,7 @@ import nbformat
 from tools import set_repository
 
 ROOT = Path(__file__).resolve().parent.parent
+REQUIREMENTS = ROOT / "requirements-colab.txt"
 WORK = ROOT / "artifacts" / "colab"
 COLAB_PYTHON = ROOT / ".venv" / "colab" / "bin" / "python"
 STUB = ROOT / "tests" / "colab_stub"
@@ -108,11 +110,52 @@ def serve(server, port):
     raise RuntimeError(f"git daemon did not start listening on 127.0.0.1:{port}")
 
 
+def colab_pins(path=REQUIREMENTS):
+    """{package: version} pinned in requirements-colab.txt (lines "name==version"; # comments)."""
+    pins = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, separator, version = line.partition("==")
+            if not separator or not version.strip():
+                raise ValueError(f"{path.name}: {line!r} is not of the form name==version")
+            pins[name.strip().lower()] = version.strip()
+    return pins
+
+
+PROBE = """
+import importlib.metadata, json, sys
+names = json.loads(sys.argv[1])
+print(json.dumps({"versions": {name: importlib.metadata.version(name) for name in names},
+                  "google.colab": "google.colab.output" in sys.modules}))
+"""
+
+
+def version_problems(pins, found):
+    """What differs between the pins and what the kernel's Python has, in words ([] if nothing)."""
+    problems = [f"{name} {found['versions'].get(name)} instead of {version}"
+                for name, version in pins.items() if found["versions"].get(name) != version]
+    if not found["google.colab"]:
+        problems.append("the stand-in google.colab is not loaded at start-up (tests/colab_stub/sitecustomize.py)")
+    return problems
+
+
+def check_kernel_python():
+    """Fail unless the kernel's Python has exactly Colab's pinned versions and the stand-in loaded."""
+    pins = colab_pins()
+    probe = subprocess.run([str(COLAB_PYTHON), "-c", PROBE, json.dumps(sorted(pins))], capture_output=True,
+                           text=True, env=dict(os.environ, PYTHONPATH=str(STUB)))
+    if probe.returncode != 0:
+        raise SystemExit(f"{COLAB_PYTHON.relative_to(ROOT)} cannot report its packages:\n{probe.stderr}"
+                         "\n`make setup-colab` installs them")
+    problems = version_problems(pins, json.loads(probe.stdout))
+    if problems:
+        raise SystemExit(f"{COLAB_PYTHON.relative_to(ROOT)} is not Colab's environment: " + "; ".join(problems)
+                         + ". `make setup-colab` installs requirements-colab.txt")
+
+
 def kernelspec(work):
     """A Jupyter data folder with the kernel ``colab-parity``: .venv/colab's Python and the stand-in."""
-    if not COLAB_PYTHON.exists():
-        raise SystemExit(f"{COLAB_PYTHON.relative_to(ROOT)} is missing: `make setup-colab` (or make test-colab) "
-                         "installs Colab's versions there")
     folder = work / "jupyter" / "kernels" / KERNEL
     folder.mkdir(parents=True)
     spec = {"argv": [str(COLAB_PYTHON), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
@@ -151,6 +194,10 @@ def main(argv=None):
     parser.add_argument("notebooks", nargs="*", help="notebook file names (default: all)")
     parser.add_argument("pytest_args", nargs=argparse.REMAINDER, help="after --: more pytest options")
     args = parser.parse_args(argv)
+    if not COLAB_PYTHON.exists():
+        raise SystemExit(f"{COLAB_PYTHON.relative_to(ROOT)} is missing: `make setup-colab` (or make test-colab) "
+                         "installs Colab's versions there")
+    check_kernel_python()
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
     port = free_port()
