@@ -157,6 +157,20 @@ def test_an_upload_that_is_not_an_image_gives_a_message_naming_the_file(models):
     assert "tmp" not in reading.message, "the temporary path stays hidden"
 
 
+def test_an_upload_too_large_to_open_gives_its_size_and_what_to_do(models, monkeypatch):
+    from PIL import Image
+
+    sample = SAMPLES / "3_black_pen_on_white.png"
+    with Image.open(sample) as image:
+        width, height = image.size
+    # Pillow refuses more than 2 x MAX_IMAGE_PIXELS pixels (179 megapixels): lowered so that the sample is too large
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", width * height // 4)
+    reading = dp.read_upload(models["dense"], sample.name, sample.read_bytes())
+    assert reading.digit is None
+    assert reading.message.startswith(f"This image cannot be read: {sample.name}: the image is too large to open: "
+                                      f"{width:,} x {height:,} pixels")
+    assert "Resize or crop it" in reading.message and "tmp" not in reading.message
+
 # --- bad input: a clear error -------------------------------------------------------
 
 @pytest.mark.parametrize(("strokes", "error", "words"), [
