@@ -192,13 +192,13 @@ def jupyterlab_server(folder, command_prefix=()):
 
 
 @contextlib.contextmanager
-def chromium_page():
-    """A page in headless Chromium (outside any cgroup the server runs in)."""
+def chromium_page(width=1400, height=1000):
+    """A page in headless Chromium (outside any cgroup the server runs in), ``width`` x ``height`` CSS pixels."""
     from playwright.sync_api import sync_playwright
     with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            yield browser.new_page(viewport={"width": 1400, "height": 1000})
+            yield browser.new_page(viewport={"width": width, "height": height})
         finally:
             browser.close()
 

@@ -253,6 +253,17 @@ def test_the_brush_is_limited_to_the_slider_range(models):
         pad.canvas.brush = 60
 
 
+def test_the_layout_wraps_the_answer_below_the_pad_when_narrow(models):
+    # What the browser test sees in JupyterLab (ipywidgets 8), set in Python so that it also holds in
+    # ipywidgets 7 (Colab): a wrapping row, the pad never shrinks, the answer beside it from BESIDE pixels
+    pad = dp.DigitPad(models["dense"])
+    assert pad.layout.flex_flow == "row wrap"
+    left, right = pad.children
+    assert left.children == (pad.canvas, pad.upload) and left.layout.flex == "0 0 auto"
+    assert right.children == (pad.result, pad.picture) and right.layout.flex == f"1 1 {dp.BESIDE}px"
+    assert pad.picture.layout.max_width == "100%" and pad.picture.layout.height == "auto"
+
+
 def test_without_a_front_end_the_widget_says_so(models, monkeypatch):
     # What IPython shows for the pad: ipywidgets 8 returns a bundle from _repr_mimebundle_;
     # ipywidgets 7 publishes one itself from _ipython_display_, with the display() caught here.
