@@ -60,7 +60,8 @@ bench: setup-dev
 	$(BIN)/python -m tools.benchmark_notebooks
 
 # JupyterLab's default settings for the course, the same file Binder installs (binder/postBuild):
-# closing a notebook's tab also shuts down its kernel and frees its memory. JupyterLab in .venv
+# closing a notebook's tab also shuts down its kernel and frees its memory, and no "Jupyter news"
+# question pops up on the first start (nor any request for news or updates). JupyterLab in .venv
 # reads them from its application settings directory (`jupyter lab path`, plus /settings).
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 

@@ -13,7 +13,9 @@ decides everything else, so the tests can do exactly what the pad does without a
 * ``read_image(model, image)`` and ``read_upload(model, name, content)`` do the same for a
   photo or an uploaded file;
 * ``DigitPad(model)`` puts the pad with an upload button below it, and the result beside
-  them: the 28 x 28 image the model sees, the predicted digit and its ten probabilities;
+  them: the 28 x 28 image the model sees, the predicted digit and its ten probabilities; where
+  the notebook is too narrow for both side by side (a projector, a laptop with the file browser
+  open), the result goes below the pad instead, so nothing covers the canvas;
 * ``uploaded_files(upload)`` and ``clear_upload(upload)`` read and empty the upload button in
   ipywidgets 8.1 (the course's environment) and 7.7 (Google Colab's), which hold the files differently.
 
@@ -52,6 +54,8 @@ BRUSH_RANGE = (4, 48)
 MIN_EXTENT = 0.2   # a drawing smaller than this share of the pad, both ways, is a dot or a dash
 MAX_INK = 0.4      # more ink than this share of the pad is a scribble, not one digit
 UNSURE = 0.5       # below this top probability, the answer is flagged as a guess
+FIGURE_SIZE, FIGURE_DPI = (6.6, 2.9), 90   # the picture of a reading: 594 x 261 pixels
+BESIDE = 480       # the result area goes beside the pad if it gets this many pixels there (the picture at 80 %)
 
 
 # ---------------------------------------------------------------------------
@@ -206,7 +210,7 @@ def plot_reading(reading, title=None):
     the notebooks (the stored values are MNIST's: 0 background, 255 the strongest ink). Made with
     matplotlib's object interface, so it is never shown by accident; the pad turns it into a PNG.
     """
-    figure = Figure(figsize=(6.6, 2.9), dpi=90)
+    figure = Figure(figsize=FIGURE_SIZE, dpi=FIGURE_DPI)
     FigureCanvasAgg(figure)
     left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.6]})
     left.imshow(reading.prepared, cmap="gray_r", vmin=0, vmax=255)
@@ -466,7 +470,7 @@ NO_FRONT_END = ("Drawing pad: it appears only in a live notebook with widgets "
 
 
 class DigitPad(ipywidgets.HBox):
-    """The drawing pad with an upload button below it, and the model's answer beside them.
+    """The drawing pad with an upload button below it, and the model's answer beside them (or below, if narrow).
 
     ``DigitPad(model, model_name="convnet")``. Draw on the pad or upload a photo: the result
     area shows the answer (``.result``, an HTML line) and a picture of the 28 x 28 image the
@@ -485,12 +489,19 @@ class DigitPad(ipywidgets.HBox):
         self.upload.add_class("mnist-pad-upload")
         self.result = ipywidgets.HTML()
         self.result.add_class("mnist-pad-result")
-        self.picture = ipywidgets.Image(format="png", layout=ipywidgets.Layout(display="none"))
+        # shrinks with the space it has (keeping its shape), if the notebook is narrower than the picture
+        self.picture = ipywidgets.Image(format="png", layout=ipywidgets.Layout(display="none", max_width="100%",
+                                                                               height="auto"))
         self.picture.add_class("mnist-pad-picture")
         self.reading = None
-        results = ipywidgets.VBox([self.result, self.picture], layout=ipywidgets.Layout(margin="0 0 0 24px"))
-        super().__init__([ipywidgets.VBox([self.canvas, self.upload]), results],
-                         layout=ipywidgets.Layout(align_items="flex-start"))
+        # The layout (CSS flexbox, as ipywidgets 8 and 7 draw a box): the pad and its controls never shrink,
+        # so the canvas keeps its size; the result area goes beside them when the notebook leaves it at
+        # least BESIDE pixels there, and wraps below them when not (up to the picture's width, or less).
+        pad = ipywidgets.VBox([self.canvas, self.upload],
+                              layout=ipywidgets.Layout(flex="0 0 auto", overflow="visible", margin="0 24px 12px 0"))
+        results = ipywidgets.VBox([self.result, self.picture], layout=ipywidgets.Layout(
+            flex=f"1 1 {BESIDE}px", min_width="0", max_width=f"{round(FIGURE_SIZE[0] * FIGURE_DPI)}px"))
+        super().__init__([pad, results], layout=ipywidgets.Layout(flex_flow="row wrap", align_items="flex-start"))
         self.canvas.observe(self._on_drawing, names=["strokes", "brush"])
         self.upload.observe(self._on_upload, names="value")
         self.show(read_drawing(model, [], size, brush, model_name))

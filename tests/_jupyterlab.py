@@ -10,11 +10,12 @@ Everything happens in a scratch folder, so the repository is never modified:
   loader's own ``data/``) resolves as in the repository.
 * ``jupyterlab_server`` starts JupyterLab on 127.0.0.1 with a random port and token and the
   course's settings (the repository's ``binder/overrides.json``: closing a notebook's tab
-  shuts its kernel down), and stops it afterwards.
+  shuts its kernel down, and no "Jupyter news" question pops up), and stops it afterwards.
 * ``serve_notebooks`` does both for one test: skip without a browser, copy the notebooks,
   serve the folder.
 * ``chromium_page`` opens a page in Debian's /usr/bin/chromium, driven by Playwright.
-* ``open_notebook``, ``run_all_cells`` and ``wait_until_all_cells_ran`` do what a student does.
+* ``open_notebook``, ``run_all_cells`` and ``wait_until_all_cells_ran`` do what a student does;
+  ``notifications`` lists the pop-ups (toasts, dialogs) JupyterLab shows.
 """
 
 import contextlib
@@ -43,8 +44,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 SETTINGS = {
     # render every cell (no virtual scrolling), so the page shows all outputs
     "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
-    # no "Jupyter news" pop-up, and no attempt to fetch news from the internet
-    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false"},
 }
 
 # The state of one open notebook, read from JupyterLab's own model of it: how many code cells
@@ -69,6 +68,13 @@ NOTEBOOK_STATE_JS = """(path) => {
         problems,
     };
 }"""
+
+# What JupyterLab shows of its notifications: the toasts and dialogs on the page (their texts), and the
+# number on the status bar's bell, which counts notifications not yet read, shown or not.
+NOTIFICATIONS_JS = """() => ({
+    shown: [...document.querySelectorAll('.Toastify__toast, .jp-Dialog')].map(element => element.innerText.trim()),
+    unread: Number(document.querySelector('.jp-Notification-Status-Text')?.innerText.trim() || 0),
+})"""
 
 
 def require_browser():
@@ -186,13 +192,13 @@ def jupyterlab_server(folder, command_prefix=()):
 
 
 @contextlib.contextmanager
-def chromium_page():
-    """A page in headless Chromium (outside any cgroup the server runs in)."""
+def chromium_page(width=1400, height=1000):
+    """A page in headless Chromium (outside any cgroup the server runs in), ``width`` x ``height`` CSS pixels."""
     from playwright.sync_api import sync_playwright
     with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            yield browser.new_page(viewport={"width": 1400, "height": 1000})
+            yield browser.new_page(viewport={"width": width, "height": height})
         finally:
             browser.close()
 
@@ -214,6 +220,11 @@ def open_notebook(page, server, path):
     page.goto(server.url(f"lab/tree/{path}"))
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
     wait_for_notebook(page, path)
+
+
+def notifications(page):
+    """JupyterLab's notifications now: ``{"shown": [texts of toasts and dialogs], "unread": count}``."""
+    return page.evaluate(NOTIFICATIONS_JS)
 
 
 def run_all_cells(page):

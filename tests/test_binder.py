@@ -4,7 +4,8 @@
 Docker. The test reads that Dockerfile rather than trusting our own reading of repo2docker's rules.
 
 binder/postBuild installs binder/overrides.json as JupyterLab's default settings (closing a
-notebook's tab shuts down its kernel); `make lab` installs the same file into .venv. The tests
+notebook's tab shuts down its kernel; no "Jupyter news" question on a fresh start, no request for
+news or updates); `make lab` installs the same file into .venv. The tests
 run postBuild against a scratch prefix and check the file against JupyterLab's own schema.
 """
 
@@ -22,6 +23,13 @@ from _require import dev_tool, require
 ROOT = Path(__file__).resolve().parent.parent
 SUPPORTED_PYTHONS = {"3.10", "3.11", "3.12", "3.13"}
 PLUGIN = "@jupyterlab/notebook-extension:tracker"
+# each setting binder/overrides.json changes, with JupyterLab's default for it
+CHANGED = {
+    ("@jupyterlab/notebook-extension:tracker", "kernelShutdown"): (False, True),
+    # "Would you like to get notified about official Jupyter news?" appears while fetchNews is "none" (Ask)
+    ("@jupyterlab/apputils-extension:notification", "fetchNews"): ("none", "false"),
+    ("@jupyterlab/apputils-extension:notification", "checkForUpdates"): (True, False),
+}
 SETTINGS_FILE = Path("share", "jupyter", "lab", "settings", "overrides.json")
 
 
@@ -70,7 +78,9 @@ def test_post_build_writes_kernel_shutdown_setting(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
     settings = json.loads((prefix / SETTINGS_FILE).read_text())
-    assert settings == {PLUGIN: {"kernelShutdown": True}}
+    assert settings == {PLUGIN: {"kernelShutdown": True},
+                        "@jupyterlab/apputils-extension:notification": {"fetchNews": "false",
+                                                                         "checkForUpdates": False}}
     assert settings == json.loads((ROOT / "binder" / "overrides.json").read_text())
 
 
@@ -83,14 +93,22 @@ def test_post_build_fails_clearly_without_prefix():
     assert "NB_PYTHON_PREFIX" in result.stderr
 
 
-def test_override_is_a_real_jupyterlab_setting():
-    """The plugin id and key exist in the installed JupyterLab, and the default we change is off."""
+def test_overrides_are_real_jupyterlab_settings():
+    """Each plugin id and key exists in the installed JupyterLab, with the default we change and our value allowed."""
     from jupyterlab.commands import get_app_dir
 
-    plugin, _, name = PLUGIN.partition(":")
-    schema = json.loads((Path(get_app_dir()) / "schemas" / plugin / f"{name}.json").read_text())
-    assert schema["properties"]["kernelShutdown"]["type"] == "boolean"
-    assert schema["properties"]["kernelShutdown"]["default"] is False
+    overrides = json.loads((ROOT / "binder" / "overrides.json").read_text())
+    assert {(plugin_id, key): value for plugin_id, values in overrides.items() for key, value in values.items()} \
+        == {setting: new for setting, (_, new) in CHANGED.items()}
+    for (plugin_id, key), (default, new) in CHANGED.items():
+        plugin, _, name = plugin_id.partition(":")
+        schema = json.loads((Path(get_app_dir()) / "schemas" / plugin / f"{name}.json").read_text())
+        assert schema["properties"][key]["default"] == default, (plugin_id, key)
+        allowed = schema["properties"][key].get("oneOf")
+        if allowed:
+            assert new in [choice["const"] for choice in allowed], (plugin_id, key)
+        else:
+            assert type(new).__name__ == {"boolean": "bool"}[schema["properties"][key]["type"]], (plugin_id, key)
 
 
 def test_make_installs_the_same_settings_where_jupyterlab_reads_them(tmp_path):

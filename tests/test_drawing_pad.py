@@ -157,6 +157,20 @@ def test_an_upload_that_is_not_an_image_gives_a_message_naming_the_file(models):
     assert "tmp" not in reading.message, "the temporary path stays hidden"
 
 
+def test_an_upload_too_large_to_open_gives_its_size_and_what_to_do(models, monkeypatch):
+    from PIL import Image
+
+    sample = SAMPLES / "3_black_pen_on_white.png"
+    with Image.open(sample) as image:
+        width, height = image.size
+    # Pillow refuses more than 2 x MAX_IMAGE_PIXELS pixels (179 megapixels): lowered so that the sample is too large
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", width * height // 4)
+    reading = dp.read_upload(models["dense"], sample.name, sample.read_bytes())
+    assert reading.digit is None
+    assert reading.message.startswith(f"This image cannot be read: {sample.name}: the image is too large to open: "
+                                      f"{width:,} x {height:,} pixels")
+    assert "Resize or crop it" in reading.message and "tmp" not in reading.message
+
 # --- bad input: a clear error -------------------------------------------------------
 
 @pytest.mark.parametrize(("strokes", "error", "words"), [
@@ -237,6 +251,17 @@ def test_the_brush_is_limited_to_the_slider_range(models):
     pad = dp.DigitPad(models["dense"])
     with pytest.raises(Exception, match="brush must be 4 to 48 pixels"):
         pad.canvas.brush = 60
+
+
+def test_the_layout_wraps_the_answer_below_the_pad_when_narrow(models):
+    # What the browser test sees in JupyterLab (ipywidgets 8), set in Python so that it also holds in
+    # ipywidgets 7 (Colab): a wrapping row, the pad never shrinks, the answer beside it from BESIDE pixels
+    pad = dp.DigitPad(models["dense"])
+    assert pad.layout.flex_flow == "row wrap"
+    left, right = pad.children
+    assert left.children == (pad.canvas, pad.upload) and left.layout.flex == "0 0 auto"
+    assert right.children == (pad.result, pad.picture) and right.layout.flex == f"1 1 {dp.BESIDE}px"
+    assert pad.picture.layout.max_width == "100%" and pad.picture.layout.height == "auto"
 
 
 def test_without_a_front_end_the_widget_says_so(models, monkeypatch):

@@ -3,7 +3,8 @@
 The test starts JupyterLab on 127.0.0.1 with a random port and token, in a scratch folder that
 holds a copy of the notebook (so the repository is never modified), opens it in Debian's
 Chromium driven by Playwright, runs all cells through the Run menu, waits until every code
-cell has finished, checks that no cell shows an error or stderr output, and saves a
+cell has finished, checks that no pop-up (toast, dialog) greeted the notebook and that no cell
+shows an error or stderr output, and saves a
 screenshot to artifacts/. Set MNIST_E2E_NOTEBOOK to try another notebook. The server and
 browser set-up is shared with tests/test_course_e2e.py (tests/_jupyterlab.py).
 
@@ -35,6 +36,8 @@ def test_notebook_runs_in_jupyterlab_without_errors(jupyterlab):
     with lab.chromium_page() as page:
         try:
             lab.open_notebook(page, jupyterlab, path)
+            # a fresh JupyterLab with the course's settings asks nothing (no "Jupyter news" question)
+            assert lab.notifications(page) == {"shown": [], "unread": 0}
             lab.run_all_cells(page)
             # The notebook's own model says which code cells have run (an execution count).
             state = lab.wait_until_all_cells_ran(page, path, timeout_s=300)

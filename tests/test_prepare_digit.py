@@ -4,11 +4,12 @@ import io
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFile
 
 import mnist_helpers
 from mnist_helpers import load_mnist, model_probabilities, predict_digit, prepare_digit
@@ -462,6 +463,75 @@ def test_a_large_numpy_array_is_shrunk_first_and_agrees_with_the_image():
     from_array = as_ink(np.asarray(photo))
     assert np.abs(from_array - as_ink(photo)).mean() < 0.01
     assert np.abs(as_ink(np.asarray(photo) / 255.0) - from_array).mean() < 0.001
+
+
+def huge_png(width=15_000, height=15_000):
+    """The bytes of a real, all-white 1-bit PNG of ``width`` x ``height`` pixels: about 30 kB on disk."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = b"\0" + b"\xff" * ((width + 7) // 8)  # filter byte "none", then 8 white pixels a byte
+    packer = zlib.compressobj(9)
+    pixels = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1 bit, greyscale
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+TOO_LARGE = (r"the image is too large to open: 15,000 x 15,000 pixels \(225 megapixels\), more than the 179 "
+             r"megapixels Pillow opens safely\. Resize or crop it to at most 179 megapixels and try again")
+
+
+def test_an_image_too_large_to_open_is_refused_from_its_header_with_its_size(tmp_path, monkeypatch):
+    data = huge_png()
+    path = tmp_path / "poster.png"
+    path.write_bytes(data)
+    decoded = []  # no pixel is decoded before the refusal: ImageFile.load is never called
+    load = ImageFile.ImageFile.load
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda image: decoded.append(image.size) or load(image))
+    with pytest.raises(ValueError, match="poster.png: " + TOO_LARGE):
+        prepare_digit(path)
+    with pytest.raises(ValueError, match="the image bytes: " + TOO_LARGE):
+        prepare_digit(data)
+    with open(path, "rb") as file, pytest.raises(ValueError, match="poster.png: " + TOO_LARGE):
+        prepare_digit(file)
+    assert decoded == []
+    assert Image.MAX_IMAGE_PIXELS == 89_478_485, "Pillow's own limit is left as it was"
+
+
+def test_refusing_a_15000_by_15000_png_takes_little_memory(tmp_path):
+    path = tmp_path / "poster.png"
+    path.write_bytes(huge_png())
+    code = (  # in a fresh Python: how much the process grows while refusing (ru_maxrss is in kB on Linux)
+        "import resource, sys\n"
+        "from mnist_helpers import prepare_digit\n"
+        "import numpy, PIL.Image, PIL.PngImagePlugin\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "try:\n    prepare_digit(sys.argv[1])\nexcept ValueError as error:\n    assert 'too large' in str(error)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)\n")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "notebooks"))
+    result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, env=env,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) < 20_000, f"{result.stdout.strip()} kB more memory to refuse the image"
+    # (a 15,000 x 15,000 image in memory takes 225 MB in Pillow's greyscale, 675 MB in RGB)
+
+
+def test_an_image_pillow_only_warns_about_is_read_without_the_warning(tmp_path, monkeypatch):
+    # Pillow warns of a "decompression bomb" above Image.MAX_IMAGE_PIXELS and refuses above twice that;
+    # here the limit is lowered so that an ordinary digit lies between the two
+    path = tmp_path / "seven.png"
+    draw_digit().save(path)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 200 * 160 - 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.array_equal(prepare_digit(path), prepare_digit(draw_digit()))
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 200 * 160 // 2 - 1)
+    with pytest.raises(ValueError, match=r"seven.png: the image is too large to open: 200 x 160 pixels "
+                                         r"\(0.032 megapixels\), more than the 0.032 megapixels"):
+        prepare_digit(path)
 
 
 # --- numbers that notebook 10's exercise solutions state (the shipped networks) ---

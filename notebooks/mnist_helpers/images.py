@@ -2,11 +2,14 @@
 
 Accepts a file path, the bytes of an image file, an open binary file, a Pillow image or a numpy
 array. Photos are turned upright by their EXIF tag and shrunk early; HEIC photos are read with
-pillow-heif when it is installed. Pillow is imported only when an image arrives.
+pillow-heif when it is installed. An image too large for Pillow to open safely (more than about
+179 megapixels) is refused from its header, before any pixel is decoded, with its size and what to
+do. Pillow is imported only when an image arrives.
 Tested by ``tests/test_prepare_digit.py``.
 """
 
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -134,16 +137,51 @@ def _open_image(source):
         pillow_heif.register_heif_opener()
 
     try:
-        with Image.open(path) as opened:
-            if max(opened.size) > EARLY_SIZE:  # decode JPEGs at 1/2, 1/4 or 1/8 size (others ignore this)
-                opened.draft(None, _size_for_long_side(opened.size, EARLY_SIZE))
-            opened.load()
-            return opened.copy()
+        # Pillow reads the header first and refuses an image of more than 2 x Image.MAX_IMAGE_PIXELS
+        # pixels (about 179 megapixels) before decoding any pixel. Below that, it only warns about
+        # more than Image.MAX_IMAGE_PIXELS; such an image is read and shrunk at once, so the warning
+        # (which speaks of a "decompression bomb DOS attack") is not passed on.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as opened:
+                if max(opened.size) > EARLY_SIZE:  # decode JPEGs at 1/2, 1/4 or 1/8 size (others ignore this)
+                    opened.draft(None, _size_for_long_side(opened.size, EARLY_SIZE))
+                opened.load()
+                return opened.copy()
+    except Image.DecompressionBombError:
+        raise ValueError(_too_large_message(name, path)) from None
     except (UnidentifiedImageError, OSError, SyntaxError) as error:
         raise ValueError(
             f"{name}: not an image file Pillow can read ({error}). "
             "Save or export the picture as PNG or JPEG and try again."
         ) from error
+
+
+def _too_large_message(name, path):
+    """What to say about an image Pillow refused as too large: its size, the limit, what to do."""
+    from PIL import Image
+
+    limit = 2 * Image.MAX_IMAGE_PIXELS  # the size above which Image.open raises DecompressionBombError
+    if hasattr(path, "seek"):
+        path.seek(0)
+    # Its width and height, from the header only: Image.open reads no pixels, and the limit is
+    # lifted just for this one call (the image has been refused already).
+    saved, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+    try:
+        with Image.open(path) as opened:
+            width, height = opened.size
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
+    return (
+        f"{name}: the image is too large to open: {width:,} x {height:,} pixels "
+        f"({_megapixels(width * height)} megapixels), more than the {_megapixels(limit)} megapixels Pillow "
+        f"opens safely. Resize or crop it to at most {_megapixels(limit)} megapixels and try again: "
+        "one digit needs far fewer, about 1000 x 1000 pixels is plenty."
+    )
+
+
+def _megapixels(pixels):
+    return f"{pixels / 1e6:,.0f}" if pixels >= 1e7 else f"{pixels / 1e6:.2g}"
 
 
 def _upright_and_small(image):
