@@ -262,6 +262,7 @@ def test_the_layout_wraps_the_answer_below_the_pad_when_narrow(models):
     assert left.children == (pad.canvas, pad.upload) and left.layout.flex == "0 0 auto"
     assert right.children == (pad.result, pad.picture) and right.layout.flex == f"1 1 {dp.BESIDE}px"
     assert pad.picture.layout.max_width == "100%" and pad.picture.layout.height == "auto"
+    assert right.layout.min_width == "0" and right.layout.max_width == f"{round(dp.FIGURE_SIZE[0] * dp.FIGURE_DPI)}px"
 
 
 def test_without_a_front_end_the_widget_says_so(models, monkeypatch):

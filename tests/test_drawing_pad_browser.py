@@ -11,11 +11,11 @@ no JavaScript error. A screenshot of the pad with its answer lands in artifacts/
 About 30 s on 2 cores.
 
 A second test opens the notebook at a projector's 1024 x 768 and at a laptop's 1366 x 768, with the
-file browser open (a notebook 592 and 934 pixels wide): no pop-up greets it; after *Run All Cells*
+file browser open (the notebook's output area 592 and 934 pixels wide): no pop-up greets it; after *Run All Cells*
 the canvas keeps its 280 x 280 pixels, and the canvas and its controls (brush slider, *Clear*, the
 upload button) neither overlap the answer nor are cut off or covered, with the answer below the pad
 at 1024 and beside it at 1366; a 7 drawn with the mouse is read; and the same holds as the window is
-narrowed and widened so that the notebook is 500 to 1500 pixels wide. About 35 s per size.
+narrowed and widened so that the output area is 500 to 1500 pixels wide. About 35 s per size.
 
 Needs /usr/bin/chromium and playwright, like tests/test_jupyterlab_e2e.py; without them it is
 skipped with the reason, unless MNIST_REQUIRE_ALL_CHECKS=1 (CI), where it fails.
@@ -230,7 +230,7 @@ def test_at_projector_and_laptop_sizes_nothing_overlaps_and_a_drawn_7_is_read(ju
         page.screenshot(path=str(screenshot))
         assert lab.notifications(page) == {"shown": [], "unread": 0}
 
-        # narrower and wider windows, the file browser still open: notebooks about 500 to 1500 pixels wide
+        # narrower and wider windows, the file browser still open: output areas about 500 to 1500 pixels wide
         seen = {}
         for window in (932, 1100, 1200, 1300, 1500, 1932):
             page.set_viewport_size({"width": window, "height": height})

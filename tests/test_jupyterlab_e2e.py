@@ -34,6 +34,9 @@ def test_notebook_runs_in_jupyterlab_without_errors(jupyterlab):
     path = f"notebooks/{NOTEBOOK}"
 
     with lab.chromium_page() as page:
+        asked = []  # JupyterLab's news and update checks: the course's settings switch both off
+        page.on("request", lambda request: asked.append(request.url)
+                if "/lab/api/news" in request.url or "/lab/api/update" in request.url else None)
         try:
             lab.open_notebook(page, jupyterlab, path)
             # a fresh JupyterLab with the course's settings asks nothing (no "Jupyter news" question)
@@ -52,3 +55,4 @@ def test_notebook_runs_in_jupyterlab_without_errors(jupyterlab):
         finally:
             page.screenshot(path=str(screenshot), full_page=False)
     assert screenshot.stat().st_size > 10_000
+    assert asked == [], f"JupyterLab asked the internet for news or updates: {asked}"

@@ -2,7 +2,7 @@
 
 Accepts a file path, the bytes of an image file, an open binary file, a Pillow image or a numpy
 array. Photos are turned upright by their EXIF tag and shrunk early; HEIC photos are read with
-pillow-heif when it is installed. An image too large for Pillow to open safely (more than about
+pillow-heif when it is installed. An image larger than Pillow will open (more than about
 179 megapixels) is refused from its header, before any pixel is decoded, with its size and what to
 do. Pillow is imported only when an image arrives.
 Tested by ``tests/test_prepare_digit.py``.
@@ -175,8 +175,8 @@ def _too_large_message(name, path):
     return (
         f"{name}: the image is too large to open: {width:,} x {height:,} pixels "
         f"({_megapixels(width * height)} megapixels), more than the {_megapixels(limit)} megapixels Pillow "
-        f"opens safely. Resize or crop it to at most {_megapixels(limit)} megapixels and try again: "
-        "one digit needs far fewer, about 1000 x 1000 pixels is plenty."
+        "will open. Resize or crop it and try again: one digit needs far fewer, about 1000 x 1000 pixels "
+        "is plenty."
     )
 
 
