@@ -36,8 +36,9 @@ from urllib.parse import quote
 
 import nbformat
 
+from tools.notebook_runner import course_notebooks
+
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
 README = ROOT / "README.md"
 FOLDER = "mnist-course"  # where a notebook opened on its own puts the course files
 
@@ -107,10 +108,6 @@ def check(repository, ref):
                          "file:///... or user@host:path")
     if not REF.match(ref or "") or ".." in ref or ref.endswith((".", "/", ".lock")):
         raise ValueError(f"{ref!r} is not a tag, branch or commit name")
-
-
-def course_notebooks():
-    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
 def links(repository, ref, target):
