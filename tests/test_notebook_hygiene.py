@@ -16,8 +16,11 @@ issue 17 (docs/maintaining.md, "Notebook rules"):
   core notebooks at most 1,200 words of markdown, 01 at most 600, and the course's first
   ``.fit(`` after at most 600 words;
 * **the README table** agrees with the headers (track, reading minutes, runtime);
-* **exercise metadata**: every "## Exercises" cell says, per exercise, which code it changes
-  (tests/test_exercises.py applies each change and runs the rest of the notebook).
+* **checked exercises**: the "## Exercises" cell is followed by one import from the notebook's
+  module ``exercises.notebook_NN``, then per exercise a "### Exercise N" cell and a code cell whose
+  check call ``exercise_N.check(...)`` starts a line, then the collapsed solutions; every core
+  notebook has a "predict, then run" exercise (tests/test_exercise_solutions.py runs them).
+  Collapsed solutions (``<details>``) are not counted in the word budgets: they are read on demand.
 
 The rules that are more than a lookup are also tested on small made-up notebooks at the end.
 """
@@ -226,10 +229,15 @@ def setup_problems(notebook, fast_convolutions=False):
     return problems
 
 
+COLLAPSED = re.compile(r"<details>.*?</details>", re.DOTALL)
+
+
 def markdown_words(cells):
     """Words of prose: whitespace-separated tokens of the markdown cells, without the line of links
-    under the title (tools/set_repository.py writes it; it is not prose)."""
-    return sum(len(set_repository.LINKS.sub("", cell.source).split()) for cell in cells if cell.cell_type == "markdown")
+    under the title (tools/set_repository.py writes it; it is not prose) and without collapsed
+    solutions (``<details>``: read only by whoever opens them)."""
+    return sum(len(COLLAPSED.sub("", set_repository.LINKS.sub("", cell.source)).split())
+               for cell in cells if cell.cell_type == "markdown")
 
 
 def reading_minutes(words):
@@ -252,43 +260,46 @@ def words_before_first_fit(notebook):
     return None
 
 
-def numbered_exercises(source):
-    """How many numbered exercises an "## Exercises" cell lists before its first solution."""
-    exercises = source.split("## Exercises", 1)[1].split("<details>", 1)[0]
-    return len(re.findall(r"^\d+\. ", exercises, re.MULTILINE))
+EXERCISE_HEADING = re.compile(r"^### Exercise (\d+) · ", re.MULTILINE)
+PREDICT = "predict, then run"
 
 
-def exercise_problems(notebook):
-    """What is wrong with the "exercises" metadata of the notebook's "## Exercises" cell(s)."""
+def exercise_problems(notebook, name):
+    """What is wrong with the Exercises section of notebook ``name`` (NN_*.ipynb): the "## Exercises"
+    cell, then the import of ``exercises.notebook_NN``, then per exercise a "### Exercise N · title"
+    cell followed by a code cell with a line starting ``exercise_N.check(``, then the collapsed
+    solutions; exercises numbered 1, 2, ...; core notebooks need a "predict, then run" exercise."""
+    cells = notebook.cells
+    starts = [index for index, cell in enumerate(cells)
+              if cell.cell_type == "markdown" and "## Exercises" in cell.source]
+    if len(starts) != 1:
+        return [f"{len(starts)} cells hold '## Exercises'; want one"]
+    start = starts[0]
     problems = []
-    sources = {cell.get("id"): cell.source for cell in notebook.cells if cell.cell_type == "code"}
-    for index, cell in enumerate(notebook.cells):
-        if cell.cell_type != "markdown" or "## Exercises" not in cell.source:
+    importing = cells[start + 1] if start + 1 < len(cells) else None
+    module = f"exercises.notebook_{name[:2]}"
+    if importing is None or importing.cell_type != "code" or not importing.source.startswith(f"from {module} import "):
+        problems.append(f"the cell after '## Exercises' must import from {module}")
+    numbers, titles = [], []
+    for index in range(start + 1, len(cells)):
+        match = EXERCISE_HEADING.search(cells[index].source) if cells[index].cell_type == "markdown" else None
+        if not match:
             continue
-        entries = cell.metadata.get("exercises")
-        count = numbered_exercises(cell.source)
-        if not isinstance(entries, list):
-            problems.append(f"cell {index}: the Exercises cell needs metadata \"exercises\": one entry per exercise")
-            continue
-        numbers = [entry.get("exercise") if isinstance(entry, dict) else None for entry in entries]
-        if numbers != list(range(1, count + 1)):
-            problems.append(f"cell {index}: \"exercises\" lists exercises {numbers}, the cell numbers 1 to {count}")
-        for entry in entries:
-            if not isinstance(entry, dict) or set(entry) != {"exercise", "changes"} \
-                    or not isinstance(entry["changes"], list):
-                problems.append(f"cell {index}: {entry!r}: want {{\"exercise\": N, \"changes\": [...]}}")
-                continue
-            for change in entry["changes"]:
-                label = f"cell {index}, exercise {entry['exercise']}"
-                if not isinstance(change, dict) or set(change) != {"cell", "replace", "with"} \
-                        or not all(isinstance(value, str) for value in change.values()):
-                    problems.append(f"{label}: {change!r}: want {{\"cell\": id, \"replace\": text, \"with\": text}}")
-                elif change["cell"] not in sources:
-                    problems.append(f"{label}: no code cell has the id {change['cell']!r}")
-                elif sources[change["cell"]].count(change["replace"]) != 1 or not change["replace"]:
-                    times = sources[change["cell"]].count(change["replace"])
-                    problems.append(f"{label}: {change['replace']!r} occurs {times} times in cell "
-                                    f"{change['cell']!r}, not exactly once")
+        number = int(match[1])
+        numbers.append(number)
+        titles.append(cells[index].source[match.end():].splitlines()[0].lower())
+        following = cells[index + 1] if index + 1 < len(cells) else None
+        if following is None or following.cell_type != "code" or not re.search(
+                rf"^exercise_{number}\.check\(", following.source, re.MULTILINE):
+            problems.append(f"cell {index} (Exercise {number}) must be followed by a code cell calling "
+                            f"exercise_{number}.check(...) at the start of a line")
+    if len(numbers) < 2 or numbers != list(range(1, len(numbers) + 1)):
+        problems.append(f"exercises numbered {numbers}: want at least two, numbered 1, 2, ...")
+    if not any("<details>" in cell.source and "<summary>" in cell.source for cell in cells[start:]
+               if cell.cell_type == "markdown"):
+        problems.append("no collapsed solutions (<details><summary>) after '## Exercises'")
+    if name[:2] in CORE and not any(title.startswith(PREDICT) for title in titles):
+        problems.append(f"a core notebook needs an exercise titled '### Exercise N · {PREDICT.capitalize()}: ...'")
     return problems
 
 
@@ -398,9 +409,10 @@ def test_first_fit_of_the_course_comes_after_at_most_600_words():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_exercise_metadata(path):
-    notebook = load(path)
-    problems = exercise_problems(notebook)
+def test_exercises_section(path):
+    if number(path) == FIRST:
+        return
+    problems = exercise_problems(load(path), path.name)
     assert not problems, f"{path.name}:\n" + "\n".join(problems)
 
 
@@ -501,10 +513,7 @@ def test_template_body_and_end(path):
     if number(path) == FIRST:
         return
     assert "## Summary" in markdown
-    assert "## Exercises" in markdown
-    assert markdown.count("<details>") >= 1 and "<summary>" in markdown, "collapsed solutions"
-    exercises = markdown.split("## Exercises", 1)[1].split("<details>", 1)[0]
-    assert len(re.findall(r"^\d+\. ", exercises, re.MULTILINE)) >= 2, "at least two exercises"
+    assert "## Exercises" in markdown  # its form: test_exercises_section
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -747,23 +756,36 @@ def test_words_before_the_first_fit():
     assert words_before_first_fit(made_up(("md", "a"))) is None
 
 
-EXERCISES = "## Exercises\n\n1. Train longer.\n2. Why?\n\n<details>\n<summary>Solutions</summary>\n\n1. x\n</details>"
+def exercises_section(*exercise_cells, solutions="<details>\n<summary>Solutions</summary>\n\n1. x\n</details>",
+                      module="exercises.notebook_02"):
+    return made_up(("md", "## Exercises\n\nEach ends with a check."),
+                   ("code", f"from {module} import ____, exercise_1, exercise_2"),
+                   *exercise_cells, ("md", solutions))
 
 
-def test_exercise_metadata_is_checked():
-    good = [{"exercise": 1, "changes": [{"cell": "fit", "replace": "epochs=5", "with": "epochs=10"}]},
-            {"exercise": 2, "changes": []}]
-    fit = ("code", "model.fit(x, y, epochs=5)", {}, "fit")
-    assert exercise_problems(made_up(fit, ("md", EXERCISES, {"exercises": good}))) == []
-    assert "needs metadata" in exercise_problems(made_up(fit, ("md", EXERCISES)))[0]
-    assert "lists exercises [1]" in exercise_problems(made_up(fit, ("md", EXERCISES, {"exercises": good[:1]})))[0]
-    wrong_cell = [{"exercise": 1, "changes": [dict(good[0]["changes"][0], cell="nope")]}, good[1]]
-    problems = exercise_problems(made_up(fit, ("md", EXERCISES, {"exercises": wrong_cell})))
-    assert "no code cell has the id 'nope'" in problems[0]
-    twice = ("code", "model.fit(x, y, epochs=5)\nmodel.fit(x, y, epochs=5)", {}, "fit")
-    assert "occurs 2 times" in exercise_problems(made_up(twice, ("md", EXERCISES, {"exercises": good})))[0]
-    absent = [{"exercise": 1, "changes": [dict(good[0]["changes"][0], replace="epochs=3")]}, good[1]]
-    assert "occurs 0 times" in exercise_problems(made_up(fit, ("md", EXERCISES, {"exercises": absent})))[0]
+PREDICTED = (("md", "### Exercise 1 · Predict, then run: sevens\n\nHow many?"),
+             ("code", "guess = ____\n\nexercise_1.check(guess)"),
+             ("md", "### Exercise 2 · Draw\n\nDraw them."),
+             ("code", "figure = ____\nexercise_2.check(figure)"))
+
+
+def test_the_exercises_section_is_checked():
+    assert exercise_problems(exercises_section(*PREDICTED), "02_data.ipynb") == []
+    no_predict = (("md", "### Exercise 1 · Count\n\nHow many?"), *PREDICTED[1:])
+    assert "needs an exercise titled" in exercise_problems(exercises_section(*no_predict), "02_data.ipynb")[0]
+    assert exercise_problems(exercises_section(*no_predict, module="exercises.notebook_05"),
+                             "05_how_a_network_learns.ipynb") == []
+    assert "import from exercises.notebook_03" in exercise_problems(exercises_section(*PREDICTED), "03_x.ipynb")[0]
+    unchecked = (*PREDICTED[:3], ("code", "figure = ____\n# exercise_2.check(figure)"))
+    assert "calling exercise_2.check" in exercise_problems(exercises_section(*unchecked), "02_data.ipynb")[0]
+    assert "want at least two" in exercise_problems(exercises_section(*PREDICTED[:2]), "02_data.ipynb")[0]
+    assert "no collapsed solutions" in exercise_problems(exercises_section(*PREDICTED, solutions="1. x"),
+                                                         "02_data.ipynb")[0]
+
+
+def test_collapsed_solutions_are_not_counted_as_words():
+    text = "one two\n<details>\n<summary>three</summary>\nfour\n</details>\nfive"
+    assert markdown_words(made_up(("md", text)).cells) == 3
 
 
 README = """Text.

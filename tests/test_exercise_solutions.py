@@ -1,0 +1,84 @@
+"""Every exercise answers back (issue 18): the notebooks and their exercises modules agree, an
+untouched notebook's checks say "not attempted", and with every solution filled in every check
+prints a tick.
+
+The checkers themselves (a right answer, typical wrong answers, the blank) are tested in
+tests/test_exercises_NN.py, one file per notebook. Runs of notebooks that train carry the marker
+``slow_exercise`` (pytest.ini): `make test` runs them, `make test-portable` leaves them out.
+"""
+
+import re
+
+import pytest
+
+from tools import exercise_solutions, notebook_runner
+
+NOTEBOOKS = [path for path in notebook_runner.course_notebooks() if exercise_solutions.module_for(path)]
+IDS = [path.name for path in NOTEBOOKS]
+SLOW = re.compile(r"\.fit\(|answer_of\(")  # a notebook (or its solutions) that trains is slow
+
+
+def exercises(path):
+    return exercise_solutions.exercises_of(exercise_solutions.module_for(path))
+
+
+def collapsed(notebook):
+    return "\n".join(cell.source for cell in notebook.cells
+                     if cell.cell_type == "markdown" and "<details>" in cell.source)
+
+
+def normalised(text):
+    return " ".join(text.split())
+
+
+def test_every_notebook_with_exercises_has_a_module():
+    missing = [path.name for path in notebook_runner.course_notebooks()
+               if "## Exercises" in "".join(cell.source for cell in notebook_runner.read(path).cells)
+               and path not in NOTEBOOKS]
+    assert not missing, f"no exercises.notebook_NN module for {missing}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_notebook_and_module_have_the_same_exercises(path):
+    notebook = notebook_runner.read(path)
+    in_cells = [number for _, number in exercise_solutions.exercise_cells(notebook)]
+    assert in_cells == sorted(exercises(path)), f"cells check {in_cells}, the module defines {sorted(exercises(path))}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_exercise_has_hints_and_its_collapsed_solution_is_the_modules(path):
+    text = normalised(collapsed(notebook_runner.read(path)))
+    for number, exercise in exercises(path).items():
+        assert exercise.hints and all(hint.strip() for hint in exercise.hints), f"exercise {number}: no hint"
+        assert exercise.solution_code.strip(), f"exercise {number}: no solution"
+        assert normalised(exercise.solution_code) in text, (
+            f"exercise {number}: the collapsed solutions do not show the code solution() prints")
+        assert normalised(exercise.explanation) in text, (
+            f"exercise {number}: the collapsed solutions do not show the explanation solution() prints")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_an_untouched_notebook_says_not_attempted(path):
+    """The stored outputs (which nbval compares with a fresh run) say "not attempted" for every
+    exercise, and no exercise cell stores an error."""
+    notebook = notebook_runner.read(path)
+    said = exercise_solutions.verdicts(notebook)
+    assert said and all(line.startswith("Not attempted yet") for line in said.values()), said
+
+
+def slow(path):
+    notebook = notebook_runner.read(path)
+    code = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    code += "\n".join(exercise.solution_code for exercise in exercises(path).values())
+    return bool(SLOW.search(code))
+
+
+@pytest.mark.parametrize("path", [pytest.param(path, id=path.name,
+                                               marks=[pytest.mark.slow_exercise] if slow(path) else [])
+                                  for path in NOTEBOOKS])
+def test_with_every_solution_filled_in_every_check_ticks(path):
+    notebook = exercise_solutions.with_solutions(notebook_runner.read(path), exercise_solutions.module_for(path))
+    notebook_runner.run(notebook)
+    said = exercise_solutions.verdicts(notebook)
+    not_ticked = {number: line for number, line in said.items() if not line.startswith("✓ Correct")}
+    assert not not_ticked, f"{path.name}: with the solutions filled in, these checks print no tick: {not_ticked}"
