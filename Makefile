@@ -23,8 +23,9 @@ test: setup-dev
 	$(BIN)/python -m pytest
 
 # "Another computer" on this one: one CPU core, oneDNN limited to AVX2 and switched off (notebooks
-# 08 and 09 switch it on by default), notebooks in reverse order. Linux only (taskset). The exercises
-# that retrain a network (marker slow_exercise) run in `make test` only: they check for errors, not numbers.
+# 08 and 09 switch it on by default), notebooks in reverse order. Linux only (taskset). The runs with
+# every exercise's solution filled in that train (marker slow_exercise) are left to `make test`: their
+# bounds are measured under these settings (tools/measure_exercises.py, docs/measured-exercises.md).
 test-portable: setup-dev
 	TF_ENABLE_ONEDNN_OPTS=0 ONEDNN_MAX_CPU_ISA=AVX2 taskset -c 0 \
 		$(BIN)/python -m pytest -m "not course and not slow_exercise" $$(ls notebooks/[0-9][0-9]_*.ipynb | sort -r) tests
