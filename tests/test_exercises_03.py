@@ -7,7 +7,6 @@ at once (the real training runs in tests/test_exercise_solutions.py)."""
 import numpy as np
 import pytest
 from _exercises import assert_not_attempted, assert_right, assert_wrong
-
 from exercises.checks import mnist
 from exercises.notebook_03 import BOUNDS, ____, exercise_1, exercise_2, exercise_3, exercise_4
 
@@ -83,9 +82,9 @@ def test_exercise_3_from_minus_one_to_one(batch):
 
 
 class FakeHistory:
-    """What model.fit returns, as far as the checker reads it."""
+    """What model.fit returns, as far as the checker reads it (one epoch of 30,000 images: 235 steps)."""
 
-    def __init__(self, loss, epochs=1, steps=469):
+    def __init__(self, loss, epochs=1, steps=235):
         self.history = {"loss": [loss] * epochs, "accuracy": [0.9] * epochs}
         self.params = {"verbose": 0, "epochs": epochs, "steps": steps}
 
@@ -95,24 +94,29 @@ def trains(with_rescaling, without, **fit):
 
 
 def test_exercise_4_one_epoch_with_and_without_rescaling():
-    said = assert_right(exercise_4, trains(0.26, 5.33))
-    assert said == ("✓ Correct: after one epoch the loss is 0.26 with Rescaling and 5.33 without: "
+    said = assert_right(exercise_4, trains(0.35, 9.18))
+    assert said == ("✓ Correct: after one epoch the loss is 0.35 with Rescaling and 9.18 without: "
                     "the unscaled network learns, but far more slowly.")
-    assert exercise_4.measured == {"loss with Rescaling": 0.26, "loss without Rescaling": 5.33}
-    assert_wrong(exercise_4, trains(5.33, 0.26), says="the other way round")
-    assert_wrong(exercise_4, trains(0.26, 0.26), says="without Rescaling it should end far higher")
-    assert_wrong(exercise_4, trains(0.52, 0.26), says="not divided by 255")
-    assert_wrong(exercise_4, trains(0.26, 5.33, epochs=3), says="trained 3 epochs")
-    assert_wrong(exercise_4, trains(0.26, 5.33, steps=1875), says="batch_size=128")
-    assert_wrong(exercise_4, trains(0.45, 12.0), says="a correct run ends between 0.22 and 0.31")
+    assert exercise_4.measured == {"loss with Rescaling": 0.35, "loss without Rescaling": 9.18}
+    assert_wrong(exercise_4, trains(9.18, 0.35), says="the other way round")
+    assert_wrong(exercise_4, trains(0.35, 0.35), says="without Rescaling it should end far higher")
+    assert_wrong(exercise_4, trains(0.7, 0.35), says="not divided by 255")
+    assert_wrong(exercise_4, trains(0.35, 9.18, epochs=3), says="trained 3 epochs")
+    assert_wrong(exercise_4, trains(0.26, 5.33, steps=469), says="all 60,000 training images")
+    assert_wrong(exercise_4, trains(0.35, 9.18, steps=938), says="batch_size=128")
+    low, high = BOUNDS["loss with Rescaling"]
+    low_raw, high_raw = BOUNDS["loss without Rescaling"]
+    assert_wrong(exercise_4, trains(1.09, 72.1),   # sgd instead of rmsprop
+                 says=f"a correct run ends between {low} and {high} with Rescaling and between {low_raw:g} "
+                      f"and {high_raw:g} without")
     assert_wrong(exercise_4, lambda scale: prepare(layers.Dense(10)), says="returns a model")
-    assert_wrong(exercise_4, lambda scale: 0.26, says="returns float")
+    assert_wrong(exercise_4, lambda scale: 0.35, says="returns float")
 
     def fails(scale):
         raise ValueError("Arguments `target` and `output` must have the same rank.\nmore")
 
     assert_wrong(exercise_4, fails, says="stopped with an error (ValueError: Arguments `target`")
-    assert_wrong(exercise_4, 0.26, says="should be your function")
+    assert_wrong(exercise_4, 0.35, says="should be your function")
     assert_not_attempted(exercise_4, ____)
     assert_not_attempted(exercise_4, lambda scale: ____)
 
