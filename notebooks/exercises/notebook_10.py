@@ -92,7 +92,7 @@ exercise_1 = Exercise(
         Notebook 09's augmentation turned digits by at most about 14°, yet the course's convnet still
         reads this 3 at 60° and fails at 75° (it answers 7). Other digits and networks break down at
         other angles: try a few. (`fillcolor="white"` paints the corners that turning uncovers like the
-        paper; left black, they look like ink, and `prepare_digit` refuses the image.)
+        paper; left black, they would look like ink to `prepare_digit`.)
         """)
 
 
