@@ -71,6 +71,7 @@ def test_exercise_4_twelve_samples_in_one_batch(networks):
     assert_wrong(exercise_4, list(batch), answers, convnet, says="np.stack(...) makes them one array")
     assert_wrong(exercise_4, np.dstack(list(batch)), answers, convnet, says="stacked along the last axis")
     assert_wrong(exercise_4, batch / 255, answers, convnet, says="values from 0 to 1")
+    assert_wrong(exercise_4, np.full(batch.shape, "ink"), answers, convnet, says="should hold numbers")
     assert_wrong(exercise_4, batch[::-1], answers, convnet, says="in the order of files")
     assert_wrong(exercise_4, batch.reshape(12, 784), answers, convnet, says="has shape (12, 784)")
     assert_wrong(exercise_4, batch, answers.argmax(axis=1), convnet, says="the digits (argmax)")

@@ -127,7 +127,7 @@ def check_drawing(image, meant, convnet):
                      "background (fill=\"black\" on a white image)")
     try:
         digit, probabilities = predict_digit(convnet, image)
-    except ValueError as error:
+    except (ValueError, TypeError, OSError) as error:
         return wrong(f"prepare_digit cannot read it: {error}")
     sure = float(probabilities[digit])
     if digit != int(meant):
@@ -138,8 +138,8 @@ def check_drawing(image, meant, convnet):
 
 exercise_2 = Exercise(
     2, check_drawing,
-    hints=["Start with a white greyscale image, Image.new(\"L\", (200, 200), \"white\"), and draw on it with "
-           "ImageDraw.Draw(image).line(points, fill=\"black\", width=12).",
+    hints=["pen.line(points, fill=\"black\", width=12) draws a line through the points on the white image, "
+           "each point (x, y) in pixels from the top-left corner.",
            "line() takes a list of (x, y) points, x to the right and y downwards from the top-left corner: "
            "[(60, 40), (140, 40), (90, 170)] is a 7. Keep `image` (not what line() returns) and set meant to the "
            "digit you drew."],
@@ -236,7 +236,10 @@ def check_batch(batch, answers, convnet):
     problem = array_problem(batch, prepared.shape, "batch")
     if problem:
         return wrong(problem)
-    values = np.asarray(batch, dtype=np.float64)
+    try:
+        values = np.asarray(batch, dtype=np.float64)
+    except (TypeError, ValueError):
+        return wrong("batch should hold numbers, the pixel values of the prepared samples")
     if values.max() <= 1:
         return wrong("batch holds values from 0 to 1: the networks take 0–255, as prepare_digit returns them")
     if not np.array_equal(values, prepared):
@@ -251,7 +254,11 @@ def check_batch(batch, answers, convnet):
     if problem:
         return wrong(problem)
     expected = np.asarray(convnet.predict(prepared, verbose=0))
-    if not np.allclose(np.asarray(answers, dtype=np.float64), expected, atol=1e-4):
+    try:
+        same = np.allclose(np.asarray(answers, dtype=np.float64), expected, atol=1e-4)
+    except (TypeError, ValueError):
+        same = False
+    if not same:
         return wrong("answers are not the convnet's probabilities for batch: answers = convnet.predict(batch, "
                      "verbose=0)")
     right = int((expected.argmax(axis=1) == [int(path.name[0]) for path in sample_files()]).sum())
