@@ -429,7 +429,7 @@ def test_notebook_11_exercise_2_where_the_small_three_turns_into_an_8(models, no
 def test_notebook_11_exercise_3_a_halfway_one_makes_the_convnet_guess(models, notebook_11):
     # "The course's convnet gives 1 and 7 between 40 and 50 % each, and the pad says it is guessing.
     # ... further left (x = 86) ... sure of a 7; much further right (x = 112), sure of a 1."
-    assert "halfway_one = [[(100, 79), (150, 40), (150, 240)]]" in notebook_11["markdown"]
+    assert "drawing = [[(100, 79), (150, 40), (150, 240)]]" in notebook_11["markdown"]
     halfway = dp.read_drawing(models["convnet"], [[(100, 79), (150, 40), (150, 240)]])
     assert 0.4 <= halfway.probabilities[1] < 0.5 and 0.4 <= halfway.probabilities[7] < 0.5, halfway.probabilities
     assert not halfway.sure and "guesses" in halfway.message
