@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tools import exercise_solutions, notebook_runner
+from tools import exercise_solutions, measure_exercises, notebook_runner
 
 NOTEBOOKS = [path for path in notebook_runner.course_notebooks() if exercise_solutions.module_for(path)]
 IDS = [path.name for path in NOTEBOOKS]
@@ -82,3 +82,41 @@ def test_with_every_solution_filled_in_every_check_ticks(path):
     said = exercise_solutions.verdicts(notebook)
     not_ticked = {number: line for number, line in said.items() if not line.startswith("✓ Correct")}
     assert not not_ticked, f"{path.name}: with the solutions filled in, these checks print no tick: {not_ticked}"
+
+
+# ---------------------------------------------------------------------------
+# Training exercises: bounds measured over seeds and computers (tools/measure_exercises.py)
+# ---------------------------------------------------------------------------
+
+def training_cases():
+    for path in NOTEBOOKS:
+        for number, exercise in exercises(path).items():
+            for quantity, bounds in exercise.bounds.items():
+                yield pytest.param(path.name, number, quantity, tuple(bounds), id=f"{path.stem}-{number}-{quantity}")
+
+
+@pytest.mark.parametrize(("name", "number", "quantity", "bounds"), list(training_cases()))
+def test_training_bounds_hold_every_measured_run(name, number, quantity, bounds):
+    """docs/measured-exercises.md has the exercise's measurement, made against its current bounds,
+    over seeds and the portable settings; the bounds held every run; the check took at most 60 s."""
+    report = measure_exercises.REPORT
+    rows = measure_exercises.read_rows(report.read_text()) if report.exists() else {}
+    key = (name, number, quantity)
+    assert key in rows, (f"no measurement of {quantity!r} for {name} exercise {number}: "
+                         f"python -m tools.measure_exercises {name}")
+    lowest, highest, measured_bounds, holds, slowest = rows[key]
+    assert measured_bounds == bounds, f"measured against {measured_bounds}, the bounds are now {bounds}: measure again"
+    assert holds and bounds[0] <= lowest <= highest <= bounds[1], (lowest, highest, bounds)
+    assert slowest <= measure_exercises.MAX_SECONDS, f"the check took {slowest} s"
+
+
+def test_the_measurement_report_is_read_back():
+    text = measure_exercises.INTRO
+    new, problems = measure_exercises.section("06_x.ipynb", {}, [])
+    text = measure_exercises.replace_section(text, "06_x.ipynb", new)
+    row = "| 2 | test accuracy | default, portable; seeds 0 1 2 | 0.961 | 0.9702 | [0.95, 0.985] | yes | 41.5 |"
+    text = text.replace(measure_exercises.HEADER, measure_exercises.HEADER + "\n" + row)
+    text = measure_exercises.replace_section(text, "03_y.ipynb", "## 03_y.ipynb\n\nnothing\n")
+    assert text.index("## 03_y") < text.index("## 06_x") and not problems
+    assert measure_exercises.read_rows(text) == {
+        ("06_x.ipynb", 2, "test accuracy"): (0.961, 0.9702, (0.95, 0.985), True, 41.5)}

@@ -144,6 +144,15 @@ def launch(name, setting, seed, scratch, reuse=False):
     output = scratch / f"{name}-{setting}-{seed}.json"
     if reuse and output.exists():
         return json.loads(output.read_text())
+    prefix, env = setting_command(name, setting)
+    subprocess.run([*prefix, sys.executable, "-m", "tools.measure_spread", "--run-one", name, str(seed), str(output)],
+                   cwd=ROOT,
+                   env=env, check=True, stderr=subprocess.DEVNULL)
+    return json.loads(output.read_text())
+
+
+def setting_command(name, setting):
+    """(command prefix, environment) that run a child process for notebook ``name`` as ``setting`` does."""
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
     env.pop("TF_ENABLE_ONEDNN_OPTS", None)
     env.pop("ONEDNN_MAX_CPU_ISA", None)
@@ -156,10 +165,7 @@ def launch(name, setting, seed, scratch, reuse=False):
         env["TF_ENABLE_ONEDNN_OPTS"] = "0"
     elif setting == "onednn-flip":
         env["TF_ENABLE_ONEDNN_OPTS"] = "0" if onednn_choice(name) == "1" else "1"
-    subprocess.run([*prefix, sys.executable, "-m", "tools.measure_spread", "--run-one", name, str(seed), str(output)],
-                   cwd=ROOT,
-                   env=env, check=True, stderr=subprocess.DEVNULL)
-    return json.loads(output.read_text())
+    return prefix, env
 
 
 # ---------------------------------------------------------------------------
