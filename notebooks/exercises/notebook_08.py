@@ -6,12 +6,13 @@
 3. Predict, then run: the shapes and the parameters with 3 × 3 filters.
 """
 
+import textwrap
 import time
 
 import numpy as np
 
 from . import checks
-from .core import Exercise, ____, answer_of, correct, wrong
+from .core import Exercise, NotAttempted, ____, answer_of, correct, wrong
 
 __all__ = ["____", "exercise_1", "exercise_2", "exercise_3"]
 
@@ -23,16 +24,31 @@ PARAMETERS_32 = 5 * 5 * 1 * 32 + 32 + 5 * 5 * 32 * 32 + 32 + 4 * 4 * 32 * 10 + 1
 PARAMETERS_16 = 18_378
 EPOCHS_1 = 2
 STEPS_1 = EPOCHS_1 * 469    # 60,000 images in batches of 128: 469 steps per epoch
-# Test accuracy after 2 epochs, over seeds and computers (provisional: seeds 0-2, 2 cores,
-# fast convolutions; tools/measure_exercises.py writes docs/measured-exercises.md).
-BOUNDS = {"test accuracy": (0.975, 0.992)}
-# The same 2 epochs with notebook 08's 16 filters, for comparison (seeds 0-2).
-WITH_16_FILTERS = (0.980, 0.986)
+# Test accuracy after 2 epochs, seeds 0, 1, 2 (2 cores, fast convolutions, 2026-12-02), with 32 first
+# filters and, for comparison, with notebook 08's 16: the ranges the messages and the solution quote.
+MEASURED_32 = (0.9812, 0.9866)
+MEASURED_16 = (0.9805, 0.9836)
+# What the check accepts: the measured range, widened for other seeds and computers (provisional:
+# tools/measure_exercises.py measures it, docs/measured-exercises.md).
+BOUNDS = {"test accuracy": (0.976, 0.992)}
 
 
 def _percent_range(bounds):
-    """(0.975, 0.992) -> "97.5–99.2 %" (how the course writes a range of accuracies)."""
-    return f"{bounds[0] * 100:.1f}–{bounds[1] * 100:.1f} %"
+    """(0.9812, 0.9866) -> "98.12–98.66 %" (how the course writes a range of accuracies)."""
+    return f"{bounds[0] * 100:.2f}–{bounds[1] * 100:.2f} %"
+
+
+def _paragraph(text):
+    """One paragraph of an explanation, its lines filled again after the numbers were put in."""
+    return textwrap.fill(" ".join(text.split()), 96)
+
+
+def trained_by(function):
+    """What the student's ``function`` returns, called only once its ``return ____`` is gone: an
+    untouched template trains nothing (NotAttempted)."""
+    if "____" in getattr(getattr(function, "__code__", None), "co_names", ()):
+        raise NotAttempted
+    return answer_of(function)
 
 
 def _keras_model(value):
@@ -81,11 +97,13 @@ def check_32_filters(parameters, train):
     problem = checks.whole_number_problem(parameters, "the number of parameters")
     if problem:
         return wrong(problem)
+    if _keras_model(train):
+        return wrong("pass the function itself, without calling it: exercise_1.check(parameters, train)")
     if not callable(train):
         return wrong("train should be the function def train(): ... of the template, not "
                      f"{type(train).__name__}")
     started = time.perf_counter()
-    model = answer_of(train)
+    model = trained_by(train)
     seconds = time.perf_counter() - started
     if not _keras_model(model):
         return wrong(f"train() returned {type(model).__name__}: it should return the trained model (return model)")
@@ -106,20 +124,21 @@ def check_32_filters(parameters, train):
     problem = _steps_problem(model, STEPS_1, EPOCHS_1, 60_000, 469)
     if problem:
         return wrong(problem)
+    if parameters != PARAMETERS_32:
+        return wrong(_parameters_mistake(int(parameters)))
     _, (test_images, test_labels) = checks.mnist()
     accuracy, problem = _accuracy(model, test_images, test_labels)
     if problem:
         return wrong(problem)
     measured = {"test accuracy": accuracy, "training seconds": round(seconds, 1)}
-    if parameters != PARAMETERS_32:
-        return wrong(_parameters_mistake(int(parameters)), measured)
     low, high = BOUNDS["test accuracy"]
     if not low <= accuracy <= high:
-        return wrong(f"test accuracy {accuracy:.2%}; this model reaches {_percent_range(BOUNDS['test accuracy'])} "
-                     f"after {EPOCHS_1} epochs: compile and train it as the template does", measured)
-    return correct(f"{checks.thousands(PARAMETERS_32)} parameters, {accuracy:.2%} test accuracy after {EPOCHS_1} "
-                   f"epochs (in our runs {_percent_range(BOUNDS['test accuracy'])}; with 16 filters "
-                   f"{_percent_range(WITH_16_FILTERS)}), trained in {seconds:.0f} s", measured)
+        return wrong(f"test accuracy {accuracy * 100:.2f} %; this model reaches "
+                     f"{_percent_range(BOUNDS['test accuracy'])} after {EPOCHS_1} epochs: compile and train it as "
+                     "the template does", measured)
+    return correct(f"{checks.thousands(PARAMETERS_32)} parameters, {accuracy * 100:.2f} % test accuracy after "
+                   f"{EPOCHS_1} epochs, trained in {seconds:.0f} s (in our runs {_percent_range(MEASURED_32)}; "
+                   f"with 16 filters {_percent_range(MEASURED_16)})", measured)
 
 
 def _parameters_mistake(guess):
@@ -171,15 +190,15 @@ exercise_1 = Exercise(
             model.fit(train_images, train_targets, epochs=2, batch_size=128, verbose=2)
             return model
     ''',
-    explanation=f"""
+    explanation=_paragraph(f"""
         The first layer gets 5 × 5 × 32 + 32 = 832 parameters instead of 416, and the second layer's
         filters look at 32 maps instead of 16: 5 × 5 × 32 × 32 + 32 = 25,632 instead of 12,832. The
         output layer is unchanged (5,130): 31,594 in all, 1.7 times as many. After 2 epochs it reached
-        {BOUNDS["test accuracy"][0]:.1%}-{BOUNDS["test accuracy"][1]:.1%} test accuracy in our runs, and
-        16 filters trained the same way {WITH_16_FILTERS[0]:.1%}-{WITH_16_FILTERS[1]:.1%}: no clear gain
-        for the extra arithmetic. Each epoch takes longer: compare the seconds per epoch in its log with
-        those of the 5-epoch log above.
-    """,
+        {_percent_range(MEASURED_32)} test accuracy in our runs (seeds 0, 1, 2), and notebook 08's 16
+        filters trained the same way {_percent_range(MEASURED_16)}: a little higher with each seed, but
+        the ranges overlap, so a small gain at most. Each epoch takes longer, about 1.5 times the processor time:
+        compare the seconds per epoch in its log with those in the log above.
+    """),
     bounds=BOUNDS,
 )
 

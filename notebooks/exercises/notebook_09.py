@@ -11,8 +11,8 @@
 import time
 
 from . import checks
-from .core import Exercise, ____, answer_of, correct, wrong
-from .notebook_08 import _accuracy, _keras_model, _steps_problem
+from .core import Exercise, ____, correct, wrong
+from .notebook_08 import _accuracy, _keras_model, _paragraph, _steps_problem, trained_by
 
 __all__ = ["____", "exercise_1", "exercise_2", "exercise_3"]
 
@@ -25,18 +25,23 @@ EPOCHS_1 = 3
 STEPS_PER_EPOCH = 391   # 50,000 images in batches of 128
 AUGMENTATION = ("RandomRotation", "RandomTranslation", "RandomZoom")
 PLAIN_PARAMETERS = 18_378
-# Validation errors (of 10,000) after 3 epochs, over seeds and computers (provisional: seeds 0-2,
-# 2 cores, fast convolutions; tools/measure_exercises.py writes docs/measured-exercises.md).
-BOUNDS = {"validation errors": (100, 260)}
-# The same 3 epochs without augmentation, for comparison (seeds 0-2).
-WITHOUT_AUGMENTATION = (150, 200)
+# Validation errors (of 10,000) after 3 epochs, seeds 0, 1, 2 (2 cores, fast convolutions,
+# 2026-12-02); and without augmentation, the plain convnet's third epoch in docs/convnet-improvements.md
+# (seeds 0, 1, 2; seed 0 rerun here: the same 199).
+MEASURED = (171, 259)
+WITHOUT_AUGMENTATION = (165, 203)
+# What the check accepts: the measured range, widened for other seeds and computers (provisional:
+# tools/measure_exercises.py measures it, docs/measured-exercises.md).
+BOUNDS = {"validation errors": (120, 350)}
 
 
 def check_augmentation(train):
+    if _keras_model(train):
+        return wrong("pass the function itself, without calling it: exercise_1.check(train)")
     if not callable(train):
         return wrong(f"train should be the function def train(): ... of the template, not {type(train).__name__}")
     started = time.perf_counter()
-    model = answer_of(train)
+    model = trained_by(train)
     seconds = time.perf_counter() - started
     if not _keras_model(model):
         return wrong(f"train() returned {type(model).__name__}: it should return the trained model (return model)")
@@ -72,8 +77,8 @@ def check_augmentation(train):
         return wrong(f"{errors} validation errors; this model makes {low}–{high} after {EPOCHS_1} epochs: compile "
                      "and train it as the template does", measured)
     return correct(f"{errors} validation errors of 10,000 after {EPOCHS_1} epochs, trained in {seconds:.0f} s (in our "
-                   f"runs {low}–{high}; without augmentation {WITHOUT_AUGMENTATION[0]}–{WITHOUT_AUGMENTATION[1]})",
-                   measured)
+                   f"runs {MEASURED[0]}–{MEASURED[1]}; without augmentation "
+                   f"{WITHOUT_AUGMENTATION[0]}–{WITHOUT_AUGMENTATION[1]})", measured)
 
 
 exercise_1 = Exercise(
@@ -111,14 +116,15 @@ exercise_1 = Exercise(
                       validation_data=(train_images[50000:], train_labels[50000:]))
             return model
     ''',
-    explanation=f"""
-        The validation errors are (1 − the last val_accuracy) × 10,000. In our runs the augmented
-        convnet made {BOUNDS["validation errors"][0]}-{BOUNDS["validation errors"][1]} validation errors
-        after 3 epochs, the same convnet without augmentation {WITHOUT_AUGMENTATION[0]}-{WITHOUT_AUGMENTATION[1]}.
-        Augmentation makes training harder on purpose: every image is new each time, so at first it
-        learns more slowly, and a few epochs are too few to show a gain. For a fair answer, train both
-        longer and with several seeds.
-    """,
+    explanation=_paragraph(f"""
+        The validation errors are (1 − the last val_accuracy) × 10,000. In our runs (seeds 0, 1, 2)
+        the augmented convnet made {MEASURED[0]}–{MEASURED[1]} validation errors after 3 epochs, the
+        same convnet without augmentation {WITHOUT_AUGMENTATION[0]}–{WITHOUT_AUGMENTATION[1]} (the
+        convnet of the table's second row, after its third epoch): fewer in one seed, more in two, so no clear
+        gain. Augmentation makes training harder on purpose: every image is new each time, so the
+        network learns more slowly at first, and 3 epochs are too few to show what it gains. For a
+        fair answer, train both longer and with several seeds.
+    """),
     bounds=BOUNDS,
 )
 
