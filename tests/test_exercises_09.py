@@ -18,7 +18,7 @@ from keras import layers  # noqa: E402
 AUGMENTATION = ("rotation", "translation", "zoom")
 
 
-def augmented(parts=AUGMENTATION, steps=3 * 391, first_filters=16, where="front"):
+def augmented(parts=AUGMENTATION, steps=391, first_filters=16, where="front"):
     """Notebook 08's convnet with the augmentation layers named in ``parts`` (untrained), as if it
     had taken ``steps`` training steps."""
     makers = {"rotation": lambda: layers.RandomRotation(0.04, fill_mode="constant"),
@@ -42,10 +42,10 @@ def augmented(parts=AUGMENTATION, steps=3 * 391, first_filters=16, where="front"
 # ---------------------------------------------------------------------------
 
 def test_exercise_1_right(monkeypatch):
-    monkeypatch.setattr(notebook_09, "_accuracy", lambda model, images, labels: (0.985, None))
+    monkeypatch.setattr(notebook_09, "_accuracy", lambda model, images, labels: (0.965, None))
     text = assert_right(exercise_1, lambda: augmented())
-    assert "150 validation errors" in text
-    assert exercise_1.measured["validation errors"] == 150
+    assert "350 validation errors" in text
+    assert exercise_1.measured["validation errors"] == 350
 
 
 def test_exercise_1_augmentation_mistakes():
@@ -57,9 +57,9 @@ def test_exercise_1_augmentation_mistakes():
 
 def test_exercise_1_training_mistakes():
     assert_wrong(exercise_1, lambda: augmented(steps=0), says="not trained")
-    assert_wrong(exercise_1, lambda: augmented(steps=3 * 469), says="validation set")
+    assert_wrong(exercise_1, lambda: augmented(steps=469), says="validation set")
     assert_wrong(exercise_1, lambda: augmented(steps=5 * 391), says="trained 5 epochs")
-    assert_wrong(exercise_1, lambda: augmented(steps=3 * 1563), says="batch_size=128")
+    assert_wrong(exercise_1, lambda: augmented(steps=1563), says="batch_size=128")
     # trained as asked, but it guesses like an untrained network
     assert_wrong(exercise_1, lambda: augmented(), says="validation errors")
 

@@ -1,6 +1,6 @@
 """The exercises of notebook 08 (a convolutional network): check(), hint() and solution() for each.
 
-1. 32 filters in the first convolution: count the parameters, train for 2 epochs (the checker
+1. 32 filters in the first convolution: count the parameters, train for 1 epoch (the checker
    calls the student's ``train()``; bounds measured, see BOUNDS).
 2. The test digits the convnet gets wrong and the dense network gets right.
 3. Predict, then run: the shapes and the parameters with 3 × 3 filters.
@@ -22,19 +22,19 @@ __all__ = ["____", "exercise_1", "exercise_2", "exercise_3"]
 
 PARAMETERS_32 = 5 * 5 * 1 * 32 + 32 + 5 * 5 * 32 * 32 + 32 + 4 * 4 * 32 * 10 + 10   # 31,594
 PARAMETERS_16 = 18_378
-EPOCHS_1 = 2
+EPOCHS_1 = 1
 STEPS_1 = EPOCHS_1 * 469    # 60,000 images in batches of 128: 469 steps per epoch
-# Test accuracy after 2 epochs, seeds 0, 1, 2 (2 cores, fast convolutions, 2026-12-02), with 32 first
+# Test accuracy after 1 epoch, seeds 0, 1, 2 (2 cores, fast convolutions, 2026-12-02), with 32 first
 # filters and, for comparison, with notebook 08's 16: the ranges the messages and the solution quote.
-MEASURED_32 = (0.9812, 0.9866)
-MEASURED_16 = (0.9805, 0.9836)
+MEASURED_32 = (0.9717, 0.9779)
+MEASURED_16 = (0.9716, 0.9744)
 # What the check accepts: the measured range, widened for other seeds and computers (provisional:
 # tools/measure_exercises.py measures it, docs/measured-exercises.md).
-BOUNDS = {"test accuracy": (0.976, 0.992)}
+BOUNDS = {"test accuracy": (0.965, 0.985)}
 
 
 def _percent_range(bounds):
-    """(0.9812, 0.9866) -> "98.12–98.66 %" (how the course writes a range of accuracies)."""
+    """(0.9717, 0.9779) -> "97.17–97.79 %" (how the course writes a range of accuracies)."""
     return f"{bounds[0] * 100:.2f}–{bounds[1] * 100:.2f} %"
 
 
@@ -71,14 +71,18 @@ def _steps_problem(model, steps, epochs, images, steps_per_epoch):
     if taken == 0:
         return "the model is not trained: train() must call fit(...) before it returns the model"
     if taken % steps_per_epoch == 0:
-        return (f"it trained {taken // steps_per_epoch} epochs; this exercise trains {epochs} "
+        return (f"it trained {_epochs(taken // steps_per_epoch)}; this exercise trains {_epochs(epochs)} "
                 f"(epochs={epochs}), so that it takes less than a minute")
     per_epoch = int(np.ceil(images / 32))
     if taken % per_epoch == 0:
         return ("it trained in batches of 32 (the default): give fit(...) batch_size=128, as in the notebook")
-    return (f"it took {checks.thousands(taken)} training steps; {epochs} epochs of {checks.thousands(images)} "
+    return (f"it took {checks.thousands(taken)} training steps; {_epochs(epochs)} of {checks.thousands(images)} "
             f"images in batches of 128 are {checks.thousands(steps)}: train on the images and with the "
             "settings the task gives")
+
+
+def _epochs(count):
+    return "1 epoch" if count == 1 else f"{count} epochs"
 
 
 def _accuracy(model, images, labels):
@@ -134,10 +138,10 @@ def check_32_filters(parameters, train):
     low, high = BOUNDS["test accuracy"]
     if not low <= accuracy <= high:
         return wrong(f"test accuracy {accuracy * 100:.2f} %; this model reaches "
-                     f"{_percent_range(BOUNDS['test accuracy'])} after {EPOCHS_1} epochs: compile and train it as "
+                     f"{_percent_range(BOUNDS['test accuracy'])} after {_epochs(EPOCHS_1)}: compile and train it as "
                      "the template does", measured)
     return correct(f"{checks.thousands(PARAMETERS_32)} parameters, {accuracy * 100:.2f} % test accuracy after "
-                   f"{EPOCHS_1} epochs, trained in {seconds:.0f} s (in our runs {_percent_range(MEASURED_32)}; "
+                   f"{_epochs(EPOCHS_1)}, trained in {seconds:.0f} s (in our runs {_percent_range(MEASURED_32)}; "
                    f"with 16 filters {_percent_range(MEASURED_16)})", measured)
 
 
@@ -170,7 +174,7 @@ exercise_1 = Exercise(
 
 
         def train():
-            """Notebook 08's convnet with 32 filters in its first convolution, trained for 2 epochs."""
+            """Notebook 08's convnet with 32 filters in its first convolution, trained for 1 epoch."""
             keras.utils.set_random_seed(0)
             model = keras.Sequential(
                 [
@@ -187,16 +191,16 @@ exercise_1 = Exercise(
                 name="convnet_32",
             )
             model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
-            model.fit(train_images, train_targets, epochs=2, batch_size=128, verbose=2)
+            model.fit(train_images, train_targets, epochs=1, batch_size=128, verbose=2)
             return model
     ''',
     explanation=_paragraph(f"""
         The first layer gets 5 × 5 × 32 + 32 = 832 parameters instead of 416, and the second layer's
         filters look at 32 maps instead of 16: 5 × 5 × 32 × 32 + 32 = 25,632 instead of 12,832. The
-        output layer is unchanged (5,130): 31,594 in all, 1.7 times as many. After 2 epochs it reached
+        output layer is unchanged (5,130): 31,594 in all, 1.7 times as many. After one epoch it reached
         {_percent_range(MEASURED_32)} test accuracy in our runs (seeds 0, 1, 2), and notebook 08's 16
         filters trained the same way {_percent_range(MEASURED_16)}: a little higher with each seed, but
-        the ranges overlap, so a small gain at most. Each epoch takes longer, about 1.5 times the processor time:
+        the ranges overlap, so a small gain at most. Each epoch takes longer, about 1.7 times the processor time:
         compare the seconds per epoch in its log with those in the log above.
     """),
     bounds=BOUNDS,
@@ -282,9 +286,9 @@ exercise_2 = Exercise(
         plt.show()
     """,
     explanation="""
-        In our runs about 20-40 digits: a small part of the convnet's mistakes. Most of its errors are
-        digits the dense network gets wrong too; the digits only the convnet misses are often oddly
-        written or hard for people as well.
+        46 digits in our run of the notebook, of the convnet's 118 errors (your networks may give
+        somewhat different numbers): most of the convnet's mistakes are digits that the dense network
+        gets wrong too. Look at the 46: would you read them all correctly?
     """,
 )
 

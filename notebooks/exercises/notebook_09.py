@@ -1,6 +1,6 @@
 """The exercises of notebook 09 (improving the convnet): check(), hint() and solution() for each.
 
-1. Notebook 08's convnet with data augmentation, trained 3 epochs on the first 50,000 training
+1. Notebook 08's convnet with data augmentation, trained 1 epoch on the first 50,000 training
    images and scored on the last 10,000 (the checker calls the student's ``train()``; bounds
    measured, see BOUNDS).
 2. Predict, then run: the parameters of a batch normalisation, and the recipe's 640
@@ -12,7 +12,7 @@ import time
 
 from . import checks
 from .core import Exercise, ____, correct, wrong
-from .notebook_08 import _accuracy, _keras_model, _paragraph, _steps_problem, trained_by
+from .notebook_08 import _accuracy, _epochs, _keras_model, _paragraph, _steps_problem, trained_by
 
 __all__ = ["____", "exercise_1", "exercise_2", "exercise_3"]
 
@@ -21,18 +21,18 @@ __all__ = ["____", "exercise_1", "exercise_2", "exercise_3"]
 # ---------------------------------------------------------------------------
 
 TRAIN_SIZE = 50_000
-EPOCHS_1 = 3
+EPOCHS_1 = 1
 STEPS_PER_EPOCH = 391   # 50,000 images in batches of 128
 AUGMENTATION = ("RandomRotation", "RandomTranslation", "RandomZoom")
 PLAIN_PARAMETERS = 18_378
-# Validation errors (of 10,000) after 3 epochs, seeds 0, 1, 2 (2 cores, fast convolutions,
-# 2026-12-02); and without augmentation, the plain convnet's third epoch in docs/convnet-improvements.md
-# (seeds 0, 1, 2; seed 0 rerun here: the same 199).
-MEASURED = (171, 259)
-WITHOUT_AUGMENTATION = (165, 203)
+# Validation errors (of 10,000) after 1 epoch, seeds 0, 1, 2 (2 cores, fast convolutions,
+# 2026-12-02); and without augmentation, the plain convnet's first epoch in
+# docs/convnet-improvements.md (seeds 0, 1, 2; the same training, as a rerun of seed 0 confirmed).
+MEASURED = (314, 433)
+WITHOUT_AUGMENTATION = (307, 396)
 # What the check accepts: the measured range, widened for other seeds and computers (provisional:
 # tools/measure_exercises.py measures it, docs/measured-exercises.md).
-BOUNDS = {"validation errors": (120, 350)}
+BOUNDS = {"validation errors": (250, 550)}
 
 
 def check_augmentation(train):
@@ -74,10 +74,10 @@ def check_augmentation(train):
     measured = {"validation errors": errors, "training seconds": round(seconds, 1)}
     low, high = BOUNDS["validation errors"]
     if not low <= errors <= high:
-        return wrong(f"{errors} validation errors; this model makes {low}–{high} after {EPOCHS_1} epochs: compile "
+        return wrong(f"{errors} validation errors; this model makes {low}–{high} after {_epochs(EPOCHS_1)}: compile "
                      "and train it as the template does", measured)
-    return correct(f"{errors} validation errors of 10,000 after {EPOCHS_1} epochs, trained in {seconds:.0f} s (in our "
-                   f"runs {MEASURED[0]}–{MEASURED[1]}; without augmentation "
+    return correct(f"{errors} validation errors of 10,000 after {_epochs(EPOCHS_1)}, trained in {seconds:.0f} s "
+                   f"(in our runs {MEASURED[0]}–{MEASURED[1]}; without augmentation "
                    f"{WITHOUT_AUGMENTATION[0]}–{WITHOUT_AUGMENTATION[1]})", measured)
 
 
@@ -91,7 +91,7 @@ exercise_1 = Exercise(
     ],
     solution='''
         def train():
-            """Notebook 08's convnet with data augmentation, 3 epochs on the first 50,000 training images."""
+            """Notebook 08's convnet with data augmentation, 1 epoch on the first 50,000 training images."""
             (train_images, train_labels), _ = load_mnist()
             keras.utils.set_random_seed(0)
             model = keras.Sequential(
@@ -112,18 +112,18 @@ exercise_1 = Exercise(
                 name="augmented",
             )
             model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-            model.fit(train_images[:50000], train_labels[:50000], epochs=3, batch_size=128, verbose=2,
+            model.fit(train_images[:50000], train_labels[:50000], epochs=1, batch_size=128, verbose=2,
                       validation_data=(train_images[50000:], train_labels[50000:]))
             return model
     ''',
     explanation=_paragraph(f"""
-        The validation errors are (1 − the last val_accuracy) × 10,000. In our runs (seeds 0, 1, 2)
-        the augmented convnet made {MEASURED[0]}–{MEASURED[1]} validation errors after 3 epochs, the
+        The validation errors are (1 − val_accuracy) × 10,000. In our runs (seeds 0, 1, 2) the
+        augmented convnet made {MEASURED[0]}–{MEASURED[1]} validation errors after one epoch, the
         same convnet without augmentation {WITHOUT_AUGMENTATION[0]}–{WITHOUT_AUGMENTATION[1]} (the
-        convnet of the table's second row, after its third epoch): fewer in one seed, more in two, so no clear
-        gain. Augmentation makes training harder on purpose: every image is new each time, so the
-        network learns more slowly at first, and 3 epochs are too few to show what it gains. For a
-        fair answer, train both longer and with several seeds.
+        convnet of the table's second row, after its first epoch): more with augmentation in each
+        seed, though the ranges overlap. Augmentation makes training harder on purpose: every image
+        is new each time, so the network learns more slowly at first, and one epoch is too short to
+        show what it gains. For a fair answer, train both longer and with several seeds.
     """),
     bounds=BOUNDS,
 )
