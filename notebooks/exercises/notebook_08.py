@@ -28,8 +28,9 @@ STEPS_1 = EPOCHS_1 * 469    # 60,000 images in batches of 128: 469 steps per epo
 # filters and, for comparison, with notebook 08's 16: the ranges the messages and the solution quote.
 MEASURED_32 = (0.9717, 0.9779)
 MEASURED_16 = (0.9716, 0.9744)
-# What the check accepts: the measured range, widened for other seeds and computers (provisional:
-# tools/measure_exercises.py measures it, docs/measured-exercises.md).
+# What the check accepts: the measured range, widened for other seeds and computers. Held by every run
+# of tools/measure_exercises.py (docs/measured-exercises.md: the default settings, seeds 0-2) and by
+# the training alone on the portable settings (seeds 0-2: 97.34-97.81 %).
 BOUNDS = {"test accuracy": (0.965, 0.985)}
 
 
