@@ -85,6 +85,20 @@ def test_exercise_1_not_attempted():
     assert_not_attempted(exercise_1, 31_594, ____)
 
 
+def test_exercise_1_a_model_instead_of_the_function():
+    assert_wrong(exercise_1, 31_594, convnet(32), says="pass the function itself")
+
+
+def untouched():
+    """train() as the template gives it: the check must not call it."""
+    raise AssertionError("the check called an untouched template")
+    return ____
+
+
+def test_exercise_1_untouched_template_trains_nothing():
+    assert_not_attempted(exercise_1, 31_594, untouched)
+
+
 # ---------------------------------------------------------------------------
 # Exercise 2 · wrong for the convnet only (a trained and an untrained network stand in for the two)
 # ---------------------------------------------------------------------------
@@ -186,16 +200,3 @@ def test_exercise_3_not_attempted():
     assert_not_attempted(exercise_3, ____, 12_810)
     assert_not_attempted(exercise_3, notebook_08.SHAPES_3, ____)
 
-
-def test_exercise_1_a_model_instead_of_the_function():
-    assert_wrong(exercise_1, 31_594, convnet(32), says="pass the function itself")
-
-
-def untouched():
-    """train() as the template gives it: the check must not call it."""
-    raise AssertionError("the check called an untouched template")
-    return ____
-
-
-def test_exercise_1_untouched_template_trains_nothing():
-    assert_not_attempted(exercise_1, 31_594, untouched)

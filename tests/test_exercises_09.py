@@ -74,6 +74,20 @@ def test_exercise_1_not_attempted():
     assert_not_attempted(exercise_1, lambda: ____)
 
 
+def test_exercise_1_a_model_instead_of_the_function():
+    assert_wrong(exercise_1, augmented(), says="pass the function itself")
+
+
+def untouched():
+    """train() as the template gives it: the check must not call it."""
+    raise AssertionError("the check called an untouched template")
+    return ____
+
+
+def test_exercise_1_untouched_template_trains_nothing():
+    assert_not_attempted(exercise_1, untouched)
+
+
 # ---------------------------------------------------------------------------
 # Exercise 2 · predict, then run: batch normalisation's parameters
 # ---------------------------------------------------------------------------
@@ -140,16 +154,3 @@ def test_exercise_3_strange_answers():
 def test_exercise_3_not_attempted():
     assert_not_attempted(exercise_3, ____)
 
-
-def test_exercise_1_a_model_instead_of_the_function():
-    assert_wrong(exercise_1, augmented(), says="pass the function itself")
-
-
-def untouched():
-    """train() as the template gives it: the check must not call it."""
-    raise AssertionError("the check called an untouched template")
-    return ____
-
-
-def test_exercise_1_untouched_template_trains_nothing():
-    assert_not_attempted(exercise_1, untouched)
