@@ -104,7 +104,8 @@ def test_training_bounds_hold_every_measured_run(name, number, quantity, bounds)
     key = (name, number, quantity)
     assert key in rows, (f"no measurement of {quantity!r} for {name} exercise {number}: "
                          f"python -m tools.measure_exercises {name}")
-    lowest, highest, measured_bounds, holds, slowest = rows[key]
+    lowest, highest, measured_bounds, holds, slowest, runs = rows[key]
+    assert runs.startswith("default, portable; seeds 0 1 2"), f"measured over {runs}: want both settings, seeds 0-2"
     assert measured_bounds == bounds, f"measured against {measured_bounds}, the bounds are now {bounds}: measure again"
     assert holds and bounds[0] <= lowest <= highest <= bounds[1], (lowest, highest, bounds)
     assert slowest <= measure_exercises.MAX_SECONDS, f"the check took {slowest} s"
@@ -119,4 +120,5 @@ def test_the_measurement_report_is_read_back():
     text = measure_exercises.replace_section(text, "03_y.ipynb", "## 03_y.ipynb\n\nnothing\n")
     assert text.index("## 03_y") < text.index("## 06_x") and not problems
     assert measure_exercises.read_rows(text) == {
-        ("06_x.ipynb", 2, "test accuracy"): (0.961, 0.9702, (0.95, 0.985), True, 41.5)}
+        ("06_x.ipynb", 2, "test accuracy"): (0.961, 0.9702, (0.95, 0.985), True, 41.5,
+                                             "default, portable; seeds 0 1 2")}
