@@ -13,8 +13,8 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
-from exercises import notebook_02, notebook_03
 
+from exercises import notebook_02, notebook_03
 from mnist_helpers import load_mnist
 from tools import measure_exercises
 

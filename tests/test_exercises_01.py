@@ -1,6 +1,7 @@
 """The checker of notebook 01's prediction: how many test digits will the network get wrong?"""
 
 from _exercises import assert_not_attempted, assert_right, assert_wrong
+
 from exercises.notebook_01 import ____, exercise_1
 
 ACCURACY = 0.9793  # 207 of 10,000 wrong

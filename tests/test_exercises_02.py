@@ -9,9 +9,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from _exercises import assert_not_attempted, assert_right, assert_wrong  # noqa: E402
+
 from exercises.checks import mnist  # noqa: E402
 from exercises.notebook_02 import ____, exercise_1, exercise_2, exercise_3, exercise_4  # noqa: E402
-
 from mnist_helpers import show_digits  # noqa: E402
 
 

@@ -7,6 +7,7 @@ at once (the real training runs in tests/test_exercise_solutions.py)."""
 import numpy as np
 import pytest
 from _exercises import assert_not_attempted, assert_right, assert_wrong
+
 from exercises.checks import mnist
 from exercises.notebook_03 import BOUNDS, ____, exercise_1, exercise_2, exercise_3, exercise_4
 

@@ -6,8 +6,9 @@ import pytest
 keras = pytest.importorskip("keras")  # TensorFlow's logs are silenced by conftest.py
 
 from _exercises import assert_not_attempted, assert_right, assert_wrong  # noqa: E402
-from exercises.notebook_04 import ____, exercise_1, exercise_2, exercise_3, exercise_4  # noqa: E402
 from keras import layers  # noqa: E402
+
+from exercises.notebook_04 import ____, exercise_1, exercise_2, exercise_3, exercise_4  # noqa: E402
 
 
 def network(*dense, rescaling=True):

@@ -12,9 +12,10 @@ from _exercises import assert_not_attempted, assert_right, assert_wrong
 
 keras = pytest.importorskip("keras")
 
+from keras import layers  # noqa: E402
+
 from exercises import checks, notebook_08  # noqa: E402
 from exercises.notebook_08 import ____, exercise_1, exercise_2, exercise_3  # noqa: E402
-from keras import layers  # noqa: E402
 
 
 def convnet(first_filters=16, kernel=5, steps=469):

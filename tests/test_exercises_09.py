@@ -11,9 +11,10 @@ from _exercises import assert_not_attempted, assert_right, assert_wrong
 
 keras = pytest.importorskip("keras")
 
+from keras import layers  # noqa: E402
+
 from exercises import notebook_09  # noqa: E402
 from exercises.notebook_09 import ____, exercise_1, exercise_2, exercise_3  # noqa: E402
-from keras import layers  # noqa: E402
 
 AUGMENTATION = ("rotation", "translation", "zoom")
 

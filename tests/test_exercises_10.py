@@ -5,8 +5,9 @@ the course's shipped networks, as the notebook does when no network of the stude
 import numpy as np
 import pytest
 from _exercises import assert_not_attempted, assert_right, assert_wrong
-from exercises.notebook_10 import ____, exercise_1, exercise_2, exercise_3, exercise_4, sample_files
 from PIL import Image, ImageDraw
+
+from exercises.notebook_10 import ____, exercise_1, exercise_2, exercise_3, exercise_4, sample_files
 
 
 @pytest.fixture(scope="module")

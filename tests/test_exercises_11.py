@@ -5,9 +5,9 @@ the course's shipped networks, as the notebook does when no network of the stude
 import numpy as np
 import pytest
 from _exercises import assert_not_attempted, assert_right, assert_wrong
-from exercises.notebook_11 import ____, exercise_1, exercise_2, exercise_3
 
 from drawing_pad import DigitPad, read_drawing
+from exercises.notebook_11 import ____, exercise_1, exercise_2, exercise_3
 
 
 @pytest.fixture(scope="module")

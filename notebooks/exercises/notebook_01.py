@@ -1,7 +1,7 @@
 """The exercise of notebook 01 · Your first neural network: one prediction before the test."""
 
 from .checks import number_problem, thousands
-from .core import ____, Exercise, correct, wrong  # noqa: F401  (``____`` is imported from here)
+from .core import Exercise, ____, correct, wrong  # noqa: F401  (``____`` is imported from here)
 
 TEST_DIGITS = 10_000
 

@@ -53,8 +53,6 @@ exercise_1 = Exercise(
            "dense network.",
            "dense_pad = DigitPad(dense, model_name=\"dense network\"); display(dense_pad) shows it."],
     solution="""
-        from IPython.display import display
-
         dense_pad = DigitPad(dense, model_name="dense network")
         display(dense_pad)
         """,
