@@ -21,7 +21,7 @@ STEPS_128 = 469    # notebook 06's batches of 128
 STEPS_10000 = 79   # exercise 3: the first 10,000 images in batches of 128
 BOUNDS_1 = {"training accuracy": (0.935, 0.947)}            # provisional: 0.9409 measured (seed 0)
 BOUNDS_2 = {"training accuracy": (0.963, 0.973)}            # provisional: 0.9685 measured (seed 0)
-BOUNDS_3 = {"kept epoch": (8, 16), "validation accuracy": (0.955, 0.967)}  # provisional: 12, 0.9600
+BOUNDS_3 = {"kept epoch": (2, 20), "validation accuracy": (0.94, 0.97)}  # seed 1 stops early: 7, 0.954
 LOWEST_ACCURACY = 0.95  # exercise 4: a small dense network trained for under a minute gets more
 TIME_LIMIT = 120        # seconds; exercise 4 asks for about a minute at most
 
@@ -215,11 +215,13 @@ exercise_3 = Exercise(
             return early_stopping
     """,
     explanation="""
-        On 10,000 images the validation loss falls for about a dozen epochs (epoch 12 on the computer
-        that made the course); patience=1 stops at the first epoch that brings no new lowest and keeps
-        the one before, about 96 % validation accuracy. The risk: the validation loss wobbles from
-        epoch to epoch, so a single epoch that is a little worse ends training, though a later epoch
-        might have been better still. A patience of a few epochs waits out such wobbles.
+        patience=1 stops at the first epoch that brings no new lowest validation loss and keeps the
+        one before. On the computer that made the course the loss fell until epoch 12: training
+        stopped after epoch 13 and kept epoch 12, about 96 % validation accuracy. The risk: the
+        validation loss wobbles from epoch to epoch, so one slightly worse epoch ends training,
+        though later epochs would have been better. Try keras.utils.set_random_seed(1): there
+        training stopped after epoch 8 and kept epoch 7, about 95 %. A patience of a few epochs
+        waits out such wobbles.
     """,
     bounds=BOUNDS_3,
 )
