@@ -9,7 +9,7 @@ line at the start of its Exercises section::
 * ``checks``: what the checkers share (the data, loaded once; plain-words type checks);
 * ``notebook_NN``: one checker, its hints and a solution per exercise of notebook NN.
 
-The tests (tests/test_exercise_checkers.py, tests/test_exercise_solutions.py) give every checker
+The tests (tests/test_exercises_NN.py, tests/test_exercise_solutions.py) give every checker
 a right answer, typical wrong answers and the untouched template, and run every notebook with all
 solutions filled in. docs/maintaining.md, "Exercises", says how to add one.
 """
