@@ -28,7 +28,8 @@ suppress_warnings = ["mystnb.unknown_mime_type"]   # the pad's widget view: its 
 
 html_theme = "sphinx_book_theme"
 html_title = project
-html_static_path = ["site/static"]
+html_static_path = ["static"]
+mathjax_path = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"   # copied into the site (tools/site_build.py)
 html_css_files = ["course.css"]
 html_theme_options = site_build.theme_options()
 html_last_updated_fmt = None

@@ -3,20 +3,27 @@
 * ``theme_options()``: sphinx-book-theme's options, with Binder and Colab launch buttons when the
   course's address is a GitHub repository (``python -m tools.set_repository``), none otherwise;
 * ``connect(app)``: the README becomes the landing page (a hidden table of contents appended, its
-  badge images turned into plain links, so no page loads anything from elsewhere) and, when the
-  build finishes, the site gets ``index.html``, a local copy of MathJax and the networks' weights
-  for the drawing pad (``tools.export_pad_weights``).
+  badge images turned into plain links, so no page loads anything from elsewhere); the networks'
+  weights for the drawing pad are exported (``python -m tools.export_pad_weights``) in a second
+  process while Sphinx reads and writes the pages (importing Keras takes a while); when the build
+  finishes, the site gets the weights, ``index.html`` and a local copy of MathJax.
 
-``make site`` runs the build; tests/test_site.py checks it.
+``python -m tools.site_build [--output FOLDER]`` (what ``make site`` runs) builds the site with
+``sphinx-build -W`` into ``artifacts/site``; tests/test_site*.py check it.
 """
 
+import os
 import re
 import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 from tools import set_repository
 
 ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "artifacts" / "site"
 PAGES = [  # the order of the site's table of contents, after the README
     *(f"notebooks/{path.stem}" for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))),
     "site/draw",
@@ -31,7 +38,6 @@ PAGES = [  # the order of the site's table of contents, after the README
     "data/real_digits/README",
 ]
 BADGE = re.compile(r"\[!\[(?P<label>[^\]]+)\]\([^)]*\)\]\((?P<url>[^)]+)\)")
-MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full"
 MATHJAX_SKIP = ("eot", "otf", "svg", "png", "SVG", "STIX-Web", "Asana-Math", "Gyre-Pagella", "Gyre-Termes",
                 "Latin-Modern", "Neo-Euler", "TeX-Web")
 
@@ -42,11 +48,6 @@ def github_address():
     repository, ref = next(iter(places.values()))
     match = set_repository.GITHUB.match(repository or "")
     return (match["owner"], match["name"], ref) if match else None
-
-
-def site_address(owner, name):
-    """Where GitHub Pages publishes the course's website."""
-    return f"https://{owner}.github.io/{name}/"
 
 
 def theme_options(address=None):
@@ -66,7 +67,8 @@ def theme_options(address=None):
 def readme_for_the_site(text):
     """The README as the landing page: badge images become plain links, and a hidden toctree lists the pages."""
     text = BADGE.sub(lambda match: f"[{match['label']}]({match['url']})", text)
-    toctree = "\n".join(["", "```{toctree}", ":hidden:", "", *PAGES, "```", ""])
+    pages = [page for page in PAGES if any(ROOT.glob(f"{page}.*"))]
+    toctree = "\n".join(["", "```{toctree}", ":hidden:", "", *pages, "```", ""])
     return text + toctree
 
 
@@ -86,18 +88,70 @@ def copy_mathjax(static):
         name for name in names if name.endswith(MATHJAX_SKIP) or name in MATHJAX_SKIP])
 
 
+def _start_export(app):
+    if not app.config.pad_weights:
+        return
+    folder = tempfile.mkdtemp(prefix="mnist-pad-weights-")
+    quiet = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}  # the child's environment only
+    app._pad_export = (folder, subprocess.Popen(
+        [sys.executable, "-m", "tools.export_pad_weights", folder], cwd=ROOT, env=quiet,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+
+
+def _finish_export(app, target):
+    folder, process = app._pad_export
+    output, _ = process.communicate()
+    if process.returncode:
+        raise RuntimeError(f"exporting the networks for the drawing pad failed:\n{output}")
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(folder, target)
+    shutil.rmtree(folder)
+
+
 def _on_build_finished(app, exception):
     if exception is not None or app.builder.format != "html":
+        if hasattr(app, "_pad_export"):
+            app._pad_export[1].kill()
         return
-    from tools import export_pad_weights
-
     outdir = Path(app.outdir)
     shutil.copyfile(outdir / "README.html", outdir / "index.html")
     copy_mathjax(outdir / "_static")
-    export_pad_weights.export(outdir / "site" / "weights")
+    if app.config.pad_weights:
+        _finish_export(app, outdir / "_static" / "pad" / "weights")
 
 
 def connect(app):
-    app.config.mathjax_path = f"mathjax/MathJax.js?config={MATHJAX_CONFIG}"
+    # -D pad_weights=0: a quicker build without the drawing pad's networks (tests of the launch buttons)
+    app.add_config_value("pad_weights", True, "html", bool)
+    app.connect("builder-inited", _start_export)
     app.connect("source-read", _on_source_read)
     app.connect("build-finished", _on_build_finished)
+
+
+def sphinx_command(output=OUTPUT, source=ROOT, *options):
+    """The sphinx-build command line of the site: warnings are errors, every one of them reported."""
+    output = Path(output)
+    return [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", "-c", str(ROOT / "site"),
+            "-d", str(output.parent / f"{output.name}-doctrees"), *options, str(source), str(output)]
+
+
+def main(argv=None):
+    import argparse
+    import time
+
+    parser = argparse.ArgumentParser(description="Build the course website (Sphinx, offline, from the stored outputs).")
+    parser.add_argument("--output", default=str(OUTPUT), help="the folder to build into (default: artifacts/site)")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    result = subprocess.run(sphinx_command(args.output), cwd=ROOT)
+    if result.returncode:
+        print(f"site_build: sphinx-build failed (exit {result.returncode}); its warnings are above", file=sys.stderr)
+        return result.returncode
+    print(f"The site is in {args.output} ({time.perf_counter() - started:.0f} s): "
+          f"open {Path(args.output) / 'index.html'}, or serve it with "
+          f"`python -m http.server -d {args.output} -b 127.0.0.1`.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -37,11 +37,32 @@ function lerp(a, b, t) {  // numpy's _lerp
   return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
 }
 
-function percentile(sorted, q) {  // np.percentile, method "linear", of already sorted values
-  const index = (q / 100) * (sorted.length - 1);
+function percentile(values, q) {  // np.percentile(values, q), method "linear"
+  const index = (q / 100) * (values.length - 1);
   const below = Math.floor(index);
-  const above = Math.min(below + 1, sorted.length - 1);
-  return lerp(sorted[below], sorted[above], index - below);
+  const scratch = Float64Array.from(values);
+  const low = select(scratch, below);
+  let high = low;
+  if (below + 1 < values.length) {  // the next value in order: the smallest of those after `below`
+    high = Infinity;
+    for (let i = below + 1; i < scratch.length; i++) if (scratch[i] < high) high = scratch[i];
+  }
+  return lerp(low, high, index - below);
+}
+
+function select(values, k) {  // the k-th smallest value (quickselect; reorders `values`)
+  let left = 0, right = values.length - 1;
+  while (right > left) {
+    const pivot = values[(left + right) >> 1];
+    let i = left, j = right;
+    while (i <= j) {
+      while (values[i] < pivot) i++;
+      while (values[j] > pivot) j--;
+      if (i <= j) { const swap = values[i]; values[i] = values[j]; values[j] = swap; i++; j--; }
+    }
+    if (k <= j) right = j; else if (k >= i) left = i; else return values[k];
+  }
+  return values[k];
 }
 
 function median(values) {
@@ -50,7 +71,11 @@ function median(values) {
   return n % 2 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2;
 }
 
-const mean = (flags) => flags.reduce((sum, flag) => sum + (flag ? 1 : 0), 0) / flags.length;
+function share(values, test) {  // np.mean(test(values))
+  let count = 0;
+  for (let i = 0; i < values.length; i++) if (test(values[i])) count++;
+  return count / values.length;
+}
 
 // ---- Pillow: Image.fromarray(float32).resize(size, filter), src/libImaging/Resample.c ----
 const FILTERS = {
@@ -73,11 +98,11 @@ function coefficients(inSize, outSize, filter) {  // precompute_coeffs
     const center = (xx + 0.5) * scale;
     const xmin = Math.max(Math.trunc(center - support + 0.5), 0);
     const xmax = Math.min(Math.trunc(center + support + 0.5), inSize) - xmin;
-    const k = [];
+    const k = new Float64Array(xmax);
     let ww = 0.0;
     for (let x = 0; x < xmax; x++) {
       const w = filter.f((x + xmin - center + 0.5) * invFilterscale);
-      k.push(w);
+      k[x] = w;
       ww += w;
     }
     if (ww !== 0.0) for (let x = 0; x < xmax; x++) k[x] /= ww;
@@ -128,7 +153,8 @@ function sizeForLongSide(width, height, longSide) {
 
 // ---- mnist_helpers.images.to_grey, for a uint8 greyscale array ----
 export function toGrey(pixels, width, height) {
-  const data = Float64Array.from(pixels, (v) => Math.min(1, Math.max(0, v / 255.0)));
+  const data = new Float64Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) data[i] = Math.min(1, Math.max(0, pixels[i] / 255.0));
   const grey = { width, height, data };
   if (Math.max(width, height) <= 256) return grey;
   return resize(grey, ...sizeForLongSide(width, height, 256), "box");
@@ -148,21 +174,19 @@ export function normalisePolarity(grey) {
   let data = grey.data;
   const edge = border(grey);
   let background = median(edge);
-  const plain = mean(edge.map((v) => Math.abs(v - background) < 0.1)) >= 0.9;
+  const plain = share(edge, (v) => Math.abs(v - background) < 0.1) >= 0.9;
   if (!plain) {
-    const darker = mean(Array.from(data, (v) => v < background - 0.1));
-    const brighter = mean(Array.from(data, (v) => v > background + 0.1));
+    const darker = share(data, (v) => v < background - 0.1);
+    const brighter = share(data, (v) => v > background + 0.1);
     if (Math.min(darker, brighter) > 0.001) background = median(data);
   }
-  let sorted = Float64Array.from(data).sort();
-  const darker = background - percentile(sorted, 0.05);
-  const brighter = percentile(sorted, 99.95) - background;
+  const darker = background - percentile(data, 0.05);
+  const brighter = percentile(data, 99.95) - background;
   if (darker > brighter) {
     data = data.map((v) => 1.0 - v);
     background = 1.0 - background;
-    sorted = Float64Array.from(data).sort();
   }
-  const ink = percentile(sorted, 99.95);
+  const ink = percentile(data, 99.95);
   if (ink - background < 0.15) {
     throw new Error(`image looks blank: no ink stands out from the background (contrast ${(ink - background).toFixed(2)} on a 0-1 scale)`);
   }
@@ -197,22 +221,23 @@ function otsuThreshold(values) {  // np.histogram(values, bins=64, range=(0, 1))
 
 function labelRegions(mask, width, height) {  // 8-neighbour connected regions: labels and sizes
   const labels = new Int32Array(width * height);
+  const stack = new Int32Array(width * height);
   const sizes = [0];
   for (let start = 0; start < mask.length; start++) {
     if (!mask[start] || labels[start]) continue;
     const label = sizes.length;
     labels[start] = label;
-    const stack = [start];
-    let size = 0;
-    while (stack.length) {
-      const p = stack.pop(), y = Math.floor(p / width), x = p % width;
+    stack[0] = start;
+    let top = 1, size = 0;
+    while (top) {
+      const p = stack[--top], y = (p / width) | 0, x = p - y * width;
       size++;
-      for (let ny = y - 1; ny <= y + 1; ny++) {
-        for (let nx = x - 1; nx <= x + 1; nx++) {
+      for (let ny = Math.max(y - 1, 0); ny <= Math.min(y + 1, height - 1); ny++) {
+        for (let nx = Math.max(x - 1, 0); nx <= Math.min(x + 1, width - 1); nx++) {
           const q = ny * width + nx;
-          if (ny >= 0 && ny < height && nx >= 0 && nx < width && mask[q] && !labels[q]) {
+          if (mask[q] && !labels[q]) {
             labels[q] = label;
-            stack.push(q);
+            stack[top++] = q;
           }
         }
       }
@@ -222,16 +247,21 @@ function labelRegions(mask, width, height) {  // 8-neighbour connected regions: 
   return { labels, sizes };
 }
 
-function cutOffByTheEdge(labels, label, width, height) {
-  let onEdge = 0, top = height, bottom = -1, left = width, right = -1;
+function cutOffByTheEdge(labels, count, width, height) {  // per label: does the picture's edge cut it off?
+  const onEdge = new Array(count).fill(0), top = new Array(count).fill(height), bottom = new Array(count).fill(-1);
+  const left = new Array(count).fill(width), right = new Array(count).fill(-1);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      if (labels[y * width + x] !== label) continue;
-      if (y === 0 || y === height - 1 || x === 0 || x === width - 1) onEdge++;
-      top = Math.min(top, y); bottom = Math.max(bottom, y); left = Math.min(left, x); right = Math.max(right, x);
+      const label = labels[y * width + x];
+      if (!label) continue;
+      if (y === 0 || y === height - 1 || x === 0 || x === width - 1) onEdge[label]++;
+      if (y < top[label]) top[label] = y;
+      if (y > bottom[label]) bottom[label] = y;
+      if (x < left[label]) left[label] = x;
+      if (x > right[label]) right[label] = x;
     }
   }
-  return onEdge >= 0.4 * 2 * ((bottom - top + 1) + (right - left + 1));
+  return onEdge.map((n, label) => label > 0 && n >= 0.4 * 2 * ((bottom[label] - top[label] + 1) + (right[label] - left[label] + 1)));
 }
 
 function grow(mask, width, height, steps) {  // widen a mask by `steps` pixels (4-neighbours)
@@ -252,18 +282,23 @@ function grow(mask, width, height, steps) {  // widen a mask by `steps` pixels (
 export function removeBackground(ink) {
   const { width, height, data } = ink;
   const threshold = otsuThreshold(data);
-  const { labels, sizes } = labelRegions(data.map((v) => (v > threshold ? 1 : 0)), width, height);
+  const above = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) above[i] = data[i] > threshold ? 1 : 0;
+  const { labels, sizes } = labelRegions(above, width, height);
   const inside = sizes.slice();
-  const edgeLabels = new Set(border({ width, height, data: labels }));
-  for (const label of edgeLabels) if (label && cutOffByTheEdge(labels, label, width, height)) inside[label] = 0;
+  const cutOff = cutOffByTheEdge(labels, sizes.length, width, height);
+  for (const label of new Set(border({ width, height, data: labels }))) if (cutOff[label]) inside[label] = 0;
   const kept = Math.max(...inside) > 0 ? inside : sizes;
   const largest = Math.max(...kept);
   const keep = kept.map((size, label) => label > 0 && size >= 0.1 * largest);
-  let mask = Uint8Array.from(labels, (label) => (keep[label] ? 1 : 0));
-  const fraction = mask.reduce((a, b) => a + b, 0) / mask.length;
+  let mask = new Uint8Array(labels.length), keptPixels = 0;
+  for (let i = 0; i < labels.length; i++) if (keep[labels[i]]) { mask[i] = 1; keptPixels++; }
+  const fraction = keptPixels / mask.length;
   if (fraction > 0.5) throw new Error(`ink covers ${Math.round(fraction * 100)}% of the image; expected one digit on a plain background`);
   mask = grow(mask, width, height, 2);
-  return { width, height, data: data.map((v, i) => (mask[i] ? v : 0.0)) };
+  const out = new Float64Array(data.length);
+  for (let i = 0; i < data.length; i++) if (mask[i]) out[i] = data[i];
+  return { width, height, data: out };
 }
 
 export function cropAndThicken(ink) {
