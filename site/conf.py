@@ -30,6 +30,8 @@ html_theme = "sphinx_book_theme"
 html_title = project
 html_static_path = ["static"]
 mathjax_path = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"   # copied into the site (tools/site_build.py)
+mathjax2_config = {"HTML-CSS": {"availableFonts": [], "preferredFont": None, "webFont": "STIX-Web",
+                                "imageFont": None}}   # the one font jupyter-server-mathjax ships
 html_css_files = ["course.css"]
 html_theme_options = site_build.theme_options()
 html_last_updated_fmt = None

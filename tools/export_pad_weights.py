@@ -37,7 +37,8 @@ def describe(layer):
     if kind == "Dense":
         return {"kind": "dense", "activation": config["activation"], "bias": config["use_bias"]}
     if kind == "Conv2D":
-        if config["padding"] != "valid" or tuple(config["strides"]) != (1, 1) or tuple(config["dilation_rate"]) != (1, 1):
+        settings = (config["padding"], tuple(config["strides"]), tuple(config["dilation_rate"]))
+        if settings != ("valid", (1, 1), (1, 1)):
             raise ValueError(f"{layer.name}: the pad's Conv2D handles padding 'valid', strides and dilation 1 only")
         return {"kind": "conv2d", "activation": config["activation"], "bias": config["use_bias"]}
     if kind == "MaxPooling2D":

@@ -38,8 +38,7 @@ PAGES = [  # the order of the site's table of contents, after the README
     "data/real_digits/README",
 ]
 BADGE = re.compile(r"\[!\[(?P<label>[^\]]+)\]\([^)]*\)\]\((?P<url>[^)]+)\)")
-MATHJAX_SKIP = ("eot", "otf", "svg", "png", "SVG", "STIX-Web", "Asana-Math", "Gyre-Pagella", "Gyre-Termes",
-                "Latin-Modern", "Neo-Euler", "TeX-Web")
+MATHJAX_SKIP = ("eot", "otf", "svg", "png", "SVG")  # MathJax 2's HTML-CSS output needs only its woff fonts
 
 
 def github_address():

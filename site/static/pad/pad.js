@@ -135,19 +135,24 @@ async function start(root) {
     showPreview(reading.prepared);
   }
   function read(started) {
+    const steps = { start: performance.now() - started };
     const image = rasterise(strokes, SIZE, BRUSH);
     const reading = { strokes: structuredClone(strokes), problem: drawingProblem(strokes, image),
                       prepared: null, probabilities: null };
     if (!reading.problem) {
       try {
         reading.prepared = prepareDigit(image, SIZE, SIZE);
+        steps.prepared = performance.now() - started;
         reading.probabilities = Object.fromEntries(Object.entries(networks).map(
           ([name, network]) => [name, predict(network, reading.prepared)]));
+        steps.predicted = performance.now() - started;
       } catch (error) {
         reading.problem = `This drawing cannot be read: ${error.message}`;
       }
     }
     show(reading);
+    steps.shown = performance.now() - started;
+    reading.steps = steps;  // milliseconds since the pen lifted, for tests/test_site.py's report
     reading.prepared = reading.prepared && Array.from(reading.prepared);
     requestAnimationFrame(() => {  // the answer is on the page at the next frame
       reading.milliseconds = performance.now() - started;
