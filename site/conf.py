@@ -24,14 +24,10 @@ nb_execution_mode = "off"              # the stored outputs, as recorded and tes
 nb_output_stderr = "remove"
 myst_heading_anchors = 3               # README's links such as docs/maintaining.md#colab
 myst_enable_extensions = ["dollarmath", "html_image"]
-suppress_warnings = ["mystnb.unknown_mime_type"]   # the pad's widget view: its text is shown instead
 
 html_theme = "sphinx_book_theme"
 html_title = project
 html_static_path = ["static"]
-mathjax_path = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"   # copied into the site (tools/site_build.py)
-mathjax2_config = {"HTML-CSS": {"availableFonts": [], "preferredFont": None, "webFont": "STIX-Web",
-                                "imageFont": None}}   # the one font jupyter-server-mathjax ships
 html_css_files = ["course.css"]
 html_theme_options = site_build.theme_options()
 html_last_updated_fmt = None

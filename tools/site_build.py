@@ -6,7 +6,8 @@
   badge images turned into plain links, so no page loads anything from elsewhere); the networks'
   weights for the drawing pad are exported (``python -m tools.export_pad_weights``) in a second
   process while Sphinx reads and writes the pages (importing Keras takes a while); when the build
-  finishes, the site gets the weights, ``index.html`` and a local copy of MathJax.
+  finishes, the site gets the weights and ``index.html``; formulas become MathML (latex2mathml), which
+  browsers draw themselves, so no MathJax is loaded.
 
 ``python -m tools.site_build [--output FOLDER]`` (what ``make site`` runs) builds the site with
 ``sphinx-build -W`` into ``artifacts/site``; tests/test_site*.py check it.
@@ -38,7 +39,6 @@ PAGES = [  # the order of the site's table of contents, after the README
     "data/real_digits/README",
 ]
 BADGE = re.compile(r"\[!\[(?P<label>[^\]]+)\]\([^)]*\)\]\((?P<url>[^)]+)\)")
-MATHJAX_SKIP = ("eot", "otf", "svg", "png", "SVG")  # MathJax 2's HTML-CSS output needs only its woff fonts
 
 
 def github_address():
@@ -71,20 +71,38 @@ def readme_for_the_site(text):
     return text + toctree
 
 
+def _on_doctree_resolved(app, doctree, docname):
+    """A notebook's widget (notebook 11's pad) shows nothing without a kernel: the site links its own pad there."""
+    from docutils import nodes
+
+    for raw in list(doctree.findall(nodes.raw)):
+        if "application/vnd.jupyter.widget-view+json" in raw.astext():
+            link = app.builder.get_relative_uri(docname, "site/draw")
+            raw.replace_self(nodes.raw("", f'<p class="mnist-widget-note">The drawing pad appears here in a live '
+                                           f'notebook. On this website, <a href="{link}">draw on the pad that runs in '
+                                           "your browser</a>.</p>", format="html"))
+
+
 def _on_source_read(app, docname, source):
     if docname == "README":
         source[0] = readme_for_the_site(source[0])
 
 
-def copy_mathjax(static):
-    """MathJax 2 (from the jupyter-server-mathjax package) into the site, for notebook 05's formulas."""
-    import jupyter_server_mathjax
+def _formulas_as_mathml(app, doctree, docname):
+    """Inline and display formulas (notebook 05's) as MathML, which browsers draw without a script."""
+    from docutils import nodes
+    from latex2mathml.converter import convert
 
-    source = Path(jupyter_server_mathjax.__file__).parent / "static"
-    target = Path(static) / "mathjax"
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(source, target, ignore=lambda folder, names: [
-        name for name in names if name.endswith(MATHJAX_SKIP) or name in MATHJAX_SKIP])
+    for math in list(doctree.findall(lambda node: isinstance(node, (nodes.math, nodes.math_block)))):
+        display = "block" if isinstance(math, nodes.math_block) else "inline"
+        html = convert(math.astext(), display=display)
+        raw = nodes.raw("", html if display == "inline" else f'<div class="math-display">{html}</div>', format="html")
+        math.replace_self(raw)
+
+
+def _without_mathjax(app, pagename, templatename, context, doctree):
+    """No page loads MathJax: every formula is MathML already (sphinx.ext.mathjax adds it where there were some)."""
+    context["script_files"] = [script for script in context.get("script_files", []) if "mathjax" not in str(script)]
 
 
 def _start_export(app):
@@ -114,7 +132,6 @@ def _on_build_finished(app, exception):
         return
     outdir = Path(app.outdir)
     shutil.copyfile(outdir / "README.html", outdir / "index.html")
-    copy_mathjax(outdir / "_static")
     if app.config.pad_weights:
         _finish_export(app, outdir / "_static" / "pad" / "weights")
 
@@ -124,6 +141,9 @@ def connect(app):
     app.add_config_value("pad_weights", True, "html", bool)
     app.connect("builder-inited", _start_export)
     app.connect("source-read", _on_source_read)
+    app.connect("doctree-resolved", _on_doctree_resolved)
+    app.connect("doctree-resolved", _formulas_as_mathml)
+    app.connect("html-page-context", _without_mathjax, priority=900)
     app.connect("build-finished", _on_build_finished)
 
 

@@ -64,8 +64,11 @@ async function start(root) {
   const status = root.querySelector("[data-testid=pad-status]");
   const answers = Object.fromEntries(Object.keys(NETWORKS).map((name) => {
     const box = root.querySelector(`[data-network=${name}]`);
-    box.append(probabilityTable(name));
-    return [name, box];
+    const table = probabilityTable(name);
+    box.append(table);
+    const rows = [...table.querySelectorAll("tr")].slice(1).map((row) => ({
+      bar: row.querySelector(".mnist-pad-bar"), value: row.querySelector(".mnist-pad-value") }));
+    return [name, { box, table, rows, line: box.querySelector("[data-testid^=answer]") }];
   }));
   const context = canvas.getContext("2d");
   const ratio = window.devicePixelRatio || 1;
@@ -106,30 +109,25 @@ async function start(root) {
     for (const points of strokes) drawStroke(points);
     if (current) drawStroke(current);
   }
-  function showPreview(prepared) {
+  function showPreview(prepared) {  // 28 x 28 canvas pixels, scaled up by CSS
     const small = preview.getContext("2d");
-    small.fillStyle = "white";
-    small.fillRect(0, 0, preview.width, preview.height);
-    if (!prepared) return;
-    const cell = preview.width / 28;
+    const image = small.createImageData(28, 28);
     for (let i = 0; i < 784; i++) {
-      const grey = 255 - prepared[i];  // ink dark on light, as the notebooks show MNIST ("gray_r")
-      small.fillStyle = `rgb(${grey},${grey},${grey})`;
-      small.fillRect((i % 28) * cell, Math.floor(i / 28) * cell, cell, cell);
+      const grey = prepared ? 255 - prepared[i] : 255;  // ink dark on light, as the notebooks show MNIST ("gray_r")
+      image.data.set([grey, grey, grey, 255], 4 * i);
     }
+    small.putImageData(image, 0, 0);
   }
   function show(reading) {
     status.textContent = reading.problem || "";
-    for (const [name, box] of Object.entries(answers)) {
+    for (const [name, { table, rows, line }] of Object.entries(answers)) {
       const probabilities = reading.probabilities ? reading.probabilities[name] : null;
-      const line = box.querySelector("[data-testid^=answer]");
       line.textContent = probabilities ? message(NETWORKS[name], probabilities) : "";
-      box.querySelector("table").dataset.probabilities = JSON.stringify(probabilities);
-      box.querySelectorAll("tr").forEach((row, index) => {
-        if (index === 0) return;
-        const p = probabilities ? probabilities[index - 1] : 0;
-        row.querySelector(".mnist-pad-bar").style.width = `${(p * 100).toFixed(1)}%`;
-        row.querySelector(".mnist-pad-value").textContent = probabilities ? `${(p * 100).toFixed(1)} %` : "–";
+      table.dataset.probabilities = JSON.stringify(probabilities);
+      rows.forEach(({ bar, value }, digit) => {
+        const p = probabilities ? probabilities[digit] : 0;
+        bar.style.width = `${(p * 100).toFixed(1)}%`;
+        value.textContent = probabilities ? `${(p * 100).toFixed(1)} %` : "–";
       });
     }
     showPreview(reading.prepared);
