@@ -37,32 +37,35 @@ function lerp(a, b, t) {  // numpy's _lerp
   return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
 }
 
-function percentile(values, q) {  // np.percentile(values, q), method "linear"
-  const index = (q / 100) * (values.length - 1);
-  const below = Math.floor(index);
-  const scratch = Float64Array.from(values);
-  const low = select(scratch, below);
-  let high = low;
-  if (below + 1 < values.length) {  // the next value in order: the smallest of those after `below`
-    high = Infinity;
-    for (let i = below + 1; i < scratch.length; i++) if (scratch[i] < high) high = scratch[i];
-  }
-  return lerp(low, high, index - below);
-}
-
-function select(values, k) {  // the k-th smallest value (quickselect; reorders `values`)
-  let left = 0, right = values.length - 1;
-  while (right > left) {
-    const pivot = values[(left + right) >> 1];
-    let i = left, j = right;
-    while (i <= j) {
-      while (values[i] < pivot) i++;
-      while (values[j] > pivot) j--;
-      if (i <= j) { const swap = values[i]; values[i] = values[j]; values[j] = swap; i++; j--; }
+// np.percentile(values, q) ("linear") for values in [0, 1], without sorting them all: a histogram of
+// 4,096 bins finds the bin of each value needed, and only that bin is sorted.
+function percentiles(values) {
+  const bins = 4096, counts = new Int32Array(bins), bin = (v) => Math.min(bins - 1, Math.floor(v * bins));
+  for (let i = 0; i < values.length; i++) counts[bin(values[i])]++;
+  const sortedBins = new Map();
+  function nth(rank) {  // the value at position `rank` of the sorted values
+    let b = 0, before = 0;
+    while (before + counts[b] <= rank) before += counts[b++];
+    if (!sortedBins.has(b)) {
+      const inBin = new Float64Array(counts[b]);
+      let j = 0;
+      for (let i = 0; i < values.length; i++) if (bin(values[i]) === b) inBin[j++] = values[i];
+      sortedBins.set(b, inBin.sort());
     }
-    if (k <= j) right = j; else if (k >= i) left = i; else return values[k];
+    return sortedBins.get(b)[rank - before];
   }
-  return values[k];
+  const n = values.length;
+  return {
+    percentile(q) {
+      const index = (q / 100) * (n - 1), below = Math.floor(index);
+      return lerp(nth(below), nth(Math.min(below + 1, n - 1)), index - below);
+    },
+    // of 1 - values, whose order is the reverse: the same numbers as computing 1 - v first
+    invertedPercentile(q) {
+      const index = (q / 100) * (n - 1), below = Math.floor(index);
+      return lerp(1.0 - nth(n - 1 - below), 1.0 - nth(n - 1 - Math.min(below + 1, n - 1)), index - below);
+    },
+  };
 }
 
 function median(values) {
@@ -180,13 +183,17 @@ export function normalisePolarity(grey) {
     const brighter = share(data, (v) => v > background + 0.1);
     if (Math.min(darker, brighter) > 0.001) background = median(data);
   }
-  const darker = background - percentile(data, 0.05);
-  const brighter = percentile(data, 99.95) - background;
-  if (darker > brighter) {
+  const order = percentiles(data);
+  const darker = background - order.percentile(0.05);
+  const brighter = order.percentile(99.95) - background;
+  let ink;
+  if (darker > brighter) {  // dark ink on light paper: invert
     data = data.map((v) => 1.0 - v);
     background = 1.0 - background;
+    ink = order.invertedPercentile(99.95);
+  } else {
+    ink = order.percentile(99.95);
   }
-  const ink = percentile(data, 99.95);
   if (ink - background < 0.15) {
     throw new Error(`image looks blank: no ink stands out from the background (contrast ${(ink - background).toFixed(2)} on a 0-1 scale)`);
   }
