@@ -284,7 +284,7 @@ def test_the_pads_pixels_are_pillows_for_random_drawings(visit):
     opened.page.wait_for_selector("#mnist-pad[data-ready=true]", timeout=60_000)
     rng = np.random.default_rng(20)
     drawings = []
-    for _ in range(25):
+    for _ in range(12):
         strokes = []
         for _ in range(rng.integers(1, 4)):
             start = rng.uniform(40, 240, 2)
