@@ -48,6 +48,8 @@ LABELS = {"dense": "dense network", "convnet": "convnet"}   # as the pad names t
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory):
     """The site, built once per session with `sphinx-build -W` into a scratch folder."""
+    require(importlib.util.find_spec("sphinx") and importlib.util.find_spec("myst_nb"),
+            "Sphinx and myst-nb are not installed (they need Python 3.11 or newer): install requirements-dev.txt")
     output = tmp_path_factory.mktemp("site") / "site"
     started = time.perf_counter()
     result = subprocess.run(site_build.sphinx_command(output), cwd=ROOT, capture_output=True, text=True)
@@ -146,7 +148,7 @@ def test_no_launch_buttons_while_the_address_is_unset(built_site):
         assert "mybinder.org" not in html and "colab.research.google.com" not in html, name
 
 
-def test_launch_buttons_from_the_course_address(tmp_path):
+def test_launch_buttons_from_the_course_address(built_site, tmp_path):
     """A copy of the repository's pages with an address set, built quickly (no weights, warnings allowed)."""
     copy = tmp_path / "course"
     copy.mkdir()
