@@ -7,11 +7,12 @@
 #   make test-course                    one student through the course in JupyterLab under 2 GB
 #   make reproduce-models               retrain the shipped models and check their stated accuracy
 #   make test-colab                     every notebook opened alone, in Colab's package versions
+#   make site                           the course website in artifacts/site (offline, from the stored outputs)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: lab test test-portable test-course test-colab reproduce-models record setup setup-dev setup-colab keras-matrix lint bench clean
+.PHONY: lab site test test-portable test-course test-colab reproduce-models record setup setup-dev setup-colab keras-matrix lint bench clean
 
 # JupyterLab refuses to run as root unless told to (containers, some classroom servers).
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -22,13 +23,19 @@ lab: setup
 test: setup-dev
 	$(BIN)/python -m pytest
 
+# The course website (Sphinx, myst-nb, sphinx-book-theme) from the notebooks' stored outputs, offline, with
+# warnings as errors, into artifacts/site; the drawing pad's networks are exported into it (tools/site_build.py).
+site: setup-dev
+	$(BIN)/python -m tools.site_build
+
 # "Another computer" on this one: one CPU core, oneDNN limited to AVX2 and switched off (notebooks
 # 08 and 09 switch it on by default), notebooks in reverse order. Linux only (taskset). The runs with
 # every exercise's solution filled in that train (marker slow_exercise) are left to `make test`: their
 # bounds are measured under these settings (tools/measure_exercises.py, docs/measured-exercises.md).
+# So are the website's tests (marker site): the site is built from the stored outputs, the same on every computer.
 test-portable: setup-dev
 	TF_ENABLE_ONEDNN_OPTS=0 ONEDNN_MAX_CPU_ISA=AVX2 taskset -c 0 \
-		$(BIN)/python -m pytest -m "not course and not slow_exercise" $$(ls notebooks/[0-9][0-9]_*.ipynb | sort -r) tests
+		$(BIN)/python -m pytest -m "not course and not slow_exercise and not site" $$(ls notebooks/[0-9][0-9]_*.ipynb | sort -r) tests
 
 # One student through the whole course in JupyterLab (headless Chromium), the server and its
 # kernels in a 2 GB memory cgroup as on Binder: about 6 minutes. Linux, root, /usr/bin/chromium.

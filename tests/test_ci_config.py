@@ -62,3 +62,20 @@ def test_ci_run_requires_every_check_and_installs_chromium():
     text = (ROOT / ".ci" / "run").read_text()
     assert re.search(r"^export MNIST_REQUIRE_ALL_CHECKS=1\b", text, re.MULTILINE)
     assert re.search(r"apt-get install .*\bchromium\b", text)
+
+
+def test_the_pages_workflow_builds_the_site_offline_and_publishes_it():
+    text = (ROOT / ".github" / "workflows" / "site.yml").read_text()
+    build, publish = (steps(jobs(text)[name]) for name in ("build", "publish"))
+    assert any(re.search(r"tools/offline make site\b", step) for step in build), "make site must run offline"
+    upload = [step for step in build if "actions/upload-pages-artifact" in step]
+    assert upload and "path: artifacts/site" in upload[0], "the pages artifact must be the built site"
+    assert any("actions/deploy-pages" in step for step in publish)
+    assert re.search(r"^  pages: write$", text, re.MULTILINE) and re.search(r"^  id-token: write$", text, re.MULTILINE)
+
+
+def test_make_test_builds_and_checks_the_site_and_make_test_portable_leaves_it_out():
+    makefile = (ROOT / "Makefile").read_text()
+    portable = makefile.split("\ntest-portable:", 1)[1].split("\n\n", 1)[0]
+    assert "not site" in portable, "make test-portable must leave out the website's tests (marker site)"
+    assert "site:" in (ROOT / "pytest.ini").read_text(), "pytest.ini must register the marker site"

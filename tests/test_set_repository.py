@@ -78,7 +78,7 @@ def test_the_tool_writes_a_github_address_everywhere(course_copy):
         "[![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google"
         ".com/github/school/mnist-course/blob/v1.0/notebooks/01_first_network.ipynb) [![Launch Binder]"
         "(https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/school/mnist-course/v1.0?urlpath=lab/"
-        "tree/notebooks/01_first_network.ipynb)")
+        "tree/notebooks/01_first_network.ipynb) · [Course website](https://school.github.io/mnist-course/)")
 
 
 def test_a_course_with_its_address_set_still_passes_the_notebook_rules(course_copy):

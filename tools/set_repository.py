@@ -20,7 +20,8 @@ else is it written by hand:
 * the links line under every notebook's title, "Open in Colab" (GitHub addresses only: Colab
   opens notebooks from GitHub) and "Launch Binder", as plain text links (an image badge would
   show as a broken image offline);
-* the same two as image badges in README.md, between the ``course-links`` comment lines.
+* the same two as image badges in README.md, between the ``course-links`` comment lines, with a
+  link to the course's website (GitHub Pages, which .github/workflows/site.yml publishes).
 
 Any address git can clone works, so the tests use a git server on 127.0.0.1. ``--unset`` puts
 the course back to "no address": the badges go, and a notebook opened on its own says what to
@@ -93,8 +94,8 @@ if not pathlib.Path("mnist_helpers").is_dir():
 LINKS = re.compile(r"^\[(?:Open in Colab|Launch Binder)\]\(.*$", re.MULTILINE)  # a notebook's links line
 README_TARGET = "notebooks/01_first_network.ipynb"  # where the README's badges lead
 README_START, README_END = "<!-- course-links: written by tools/set_repository.py -->", "<!-- /course-links -->"
-README_UNSET = ("The course's public address is not set yet, so there are no *Open in Colab* and *Binder* links "
-                "here: see [Open in Colab](#open-in-colab).")
+README_UNSET = ("The course's public address is not set yet, so there are no *Open in Colab*, *Binder* and website "
+                "links here: see [Open in Colab](#open-in-colab).")
 GITHUB = re.compile(r"^(?:https://github\.com/|git@github\.com:)(?P<owner>[\w.-]+)/(?P<name>[\w.-]+?)(?:\.git)?/?$")
 REF = re.compile(r"^[\w][\w./-]*$")
 
@@ -133,10 +134,18 @@ BADGE_IMAGES = {"Open in Colab": "https://colab.research.google.com/assets/colab
                 "Launch Binder": "https://mybinder.org/badge_logo.svg"}
 
 
+def website(repository):
+    """The course website's address: GitHub Pages of a GitHub repository, else None."""
+    github = GITHUB.match(repository)
+    return f"https://{github['owner']}.github.io/{github['name']}/" if github else None
+
+
 def badges_line(repository, ref, target):
-    """README.md's badges: the same links as images."""
+    """README.md's badges: the same links as images, and a link to the course's website (GitHub only)."""
     found = links(repository, ref, target)
-    return " ".join(f"[![{label}]({BADGE_IMAGES[label]})]({url})" for label, url in found.items())
+    line = " ".join(f"[![{label}]({BADGE_IMAGES[label]})]({url})" for label, url in found.items())
+    site = website(repository)
+    return f"{line} · [Course website]({site})" if site else line
 
 
 def render_cell(repository, ref):
