@@ -7,8 +7,8 @@ After you edit a notebook (in JupyterLab or a text editor), this refreshes its s
 the way the tests expect them: each notebook runs top to bottom in its own fresh kernel, in
 notebooks/, with the environment the tests use, and is written back as canonical notebook JSON
 (execution counts 1, 2, 3, ..., no timing or widget metadata, the same cell ids as before). Of a
-cell's metadata it keeps what the tests read, "tags", "compare" and "exercises", and the figures'
-alt text for the website, "mystnb" (tools/outputs.py); it drops the rest (JupyterLab's "collapsed",
+cell's metadata it keeps what the tests read, "tags" and "compare", and the figures' alt text for
+the website, "mystnb" (tools/outputs.py); it drops the rest (JupyterLab's "collapsed",
 "scrolled", "jupyter", ...), which the hygiene test rejects.
 `make record` runs it offline, as the tests run.
 
