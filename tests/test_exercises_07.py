@@ -10,10 +10,10 @@ import pytest
 keras = pytest.importorskip("keras")  # TensorFlow's logs are silenced by conftest.py
 
 from _exercises import assert_not_attempted, assert_right, assert_wrong  # noqa: E402
+
 from exercises.checks import mnist  # noqa: E402
 from exercises.core import ____  # noqa: E402
 from exercises.notebook_07 import exercise_1, exercise_2, exercise_3, exercise_4  # noqa: E402
-
 from mnist_helpers.networks import shipped_network  # noqa: E402
 
 
