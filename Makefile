@@ -29,13 +29,14 @@ site: setup-dev
 	$(BIN)/python -m tools.site_build
 
 # "Another computer" on this one: one CPU core, oneDNN limited to AVX2 and switched off (notebooks
-# 08 and 09 switch it on by default), notebooks in reverse order. Linux only (taskset). The runs with
-# every exercise's solution filled in that train (marker slow_exercise) are left to `make test`: their
-# bounds are measured under these settings (tools/measure_exercises.py, docs/measured-exercises.md).
-# So are the website's tests (marker site): the site is built from the stored outputs, the same on every computer.
+# 08 and 09 switch it on by default), notebooks in reverse order. Linux only (taskset). Left to `make test`:
+# the runs with every exercise's solution filled in (marker slow_exercise; the training exercises' bounds
+# are measured under these settings: tools/measure_exercises.py), the website's tests (marker site: built
+# from the stored outputs) and JupyterLab's page in Chromium (marker browser): the same on every computer.
 test-portable: setup-dev
 	TF_ENABLE_ONEDNN_OPTS=0 ONEDNN_MAX_CPU_ISA=AVX2 taskset -c 0 \
-		$(BIN)/python -m pytest -m "not course and not slow_exercise and not site" $$(ls notebooks/[0-9][0-9]_*.ipynb | sort -r) tests
+		$(BIN)/python -m pytest -m "not course and not slow_exercise and not site and not browser" \
+		$$(ls notebooks/[0-9][0-9]_*.ipynb | sort -r) tests
 
 # One student through the whole course in JupyterLab (headless Chromium), the server and its
 # kernels in a 2 GB memory cgroup as on Binder: about 6 minutes. Linux, root, /usr/bin/chromium.

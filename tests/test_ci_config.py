@@ -78,4 +78,5 @@ def test_make_test_builds_and_checks_the_site_and_make_test_portable_leaves_it_o
     makefile = (ROOT / "Makefile").read_text()
     portable = makefile.split("\ntest-portable:", 1)[1].split("\n\n", 1)[0]
     assert "not site" in portable, "make test-portable must leave out the website's tests (marker site)"
+    assert "not browser" in portable, "make test-portable must leave out JupyterLab's page in Chromium (marker browser)"
     assert "site:" in (ROOT / "pytest.ini").read_text(), "pytest.ini must register the marker site"

@@ -24,6 +24,8 @@ skipped with the reason, unless MNIST_REQUIRE_ALL_CHECKS=1 (CI), where it fails.
 import _jupyterlab as lab
 import pytest
 
+# JupyterLab's page in Chromium: the same on every computer, so make test-portable leaves it out.
+pytestmark = pytest.mark.browser
 NOTEBOOK = "11_draw_a_digit.ipynb"
 SAMPLE = lab.ROOT / "data" / "my_digits" / "4_font_dkg_blue_pen_photo.jpg"
 PAD_SIZE = 280  # drawing_pad.PAD_SIZE: the canvas's size in CSS pixels

@@ -18,6 +18,8 @@ from pathlib import Path
 import _jupyterlab as lab
 import pytest
 
+# JupyterLab's page in Chromium: the same on every computer, so make test-portable leaves it out.
+pytestmark = pytest.mark.browser
 NOTEBOOK = os.environ.get("MNIST_E2E_NOTEBOOK", "04_the_model.ipynb")
 
 
