@@ -10,6 +10,10 @@ measured under the portable settings: tools/measure_exercises.py).
 """
 
 
+import ast
+import re
+from pathlib import Path
+
 import pytest
 
 from tools import exercise_solutions, measure_exercises, notebook_runner
@@ -114,3 +118,45 @@ def test_the_measurement_report_is_read_back():
     assert measure_exercises.read_rows(text) == {
         ("06_x.ipynb", 2, "test accuracy"): (0.961, 0.9702, (0.95, 0.985), True, 41.5,
                                              "default, portable; seeds 0 1 2")}
+
+
+# ---------------------------------------------------------------------------
+# Every checker is tested: a right answer, two typical wrong ones with their own messages, the blank
+# ---------------------------------------------------------------------------
+
+ASSERTIONS = ("assert_right", "assert_wrong", "assert_not_attempted")
+
+
+def assertions_in(test_file):
+    """{exercise number: {"assert_right": n, "assert_not_attempted": n, "says": {messages}}} from the
+    direct calls ``assert_…(exercise_N, …)`` (or ``module.exercise_N``) in ``test_file``."""
+    found = {}
+    for node in ast.walk(ast.parse(test_file.read_text())):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ASSERTIONS
+                and node.args):
+            continue
+        target = node.args[0]
+        name = target.id if isinstance(target, ast.Name) else target.attr if isinstance(target, ast.Attribute) else ""
+        if not re.fullmatch(r"exercise_\d+", name):
+            continue
+        entry = found.setdefault(int(name.split("_")[1]), {"assert_right": 0, "assert_not_attempted": 0, "says": set()})
+        if node.func.id == "assert_wrong":
+            says = [keyword.value for keyword in node.keywords if keyword.arg == "says"]
+            entry["says"].add(ast.unparse(says[0]) if says else "")
+        else:
+            entry[node.func.id] += 1
+    return found
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_checker_has_its_right_wrong_and_blank_tests(path):
+    test_file = Path(__file__).with_name(f"test_exercises_{path.name[:2]}.py")
+    assert test_file.exists(), f"no {test_file.name} for the checkers of {path.name}"
+    found = assertions_in(test_file)
+    for number in exercises(path):
+        entry = found.get(number, {"assert_right": 0, "assert_not_attempted": 0, "says": set()})
+        assert entry["assert_right"] >= 1, f"{test_file.name}: no assert_right(exercise_{number}, ...)"
+        assert len(entry["says"]) >= 2, (
+            f"{test_file.name}: exercise_{number} needs two typical wrong answers with their own messages "
+            f"(assert_wrong(..., says=...)), has {sorted(entry['says'])}")
+        assert entry["assert_not_attempted"] >= 1, f"{test_file.name}: no assert_not_attempted(exercise_{number}, ...)"
