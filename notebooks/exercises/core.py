@@ -6,8 +6,8 @@ An exercise's code cell holds a template with a blank and a check call::
 
     exercise_1.check(sevens)
 
-``check`` prints one of three kinds of line, and nothing else, so the same answer always prints
-the same text:
+``check`` prints one of three kinds of line (and, under a verdict, what a "predict, then run"
+exercise reveals), so the same answer always prints the same text:
 
 * ``✓ Correct: ...`` with one line of why;
 * ``✗ Not yet: ...`` saying in plain words what is wrong (wrong shape, forgot to scale, ...);
@@ -38,27 +38,35 @@ class NotAttempted(Exception):
 
 class Verdict:
     """What a checker decided: ``correct`` True or False, the sentence that says why, and for a
-    training exercise the numbers it measured ({"test accuracy": 0.97}, for tools/measure_exercises.py)."""
+    training exercise the numbers it measured ({"test accuracy": 0.97}, for tools/measure_exercises.py).
+    ``shown``: text printed under the verdict line, such as the truth a "predict, then run" exercise
+    reveals once the student has guessed (a table, an array)."""
 
-    def __init__(self, correct, message, measured=None):
+    def __init__(self, correct, message, measured=None, shown=""):
         self.correct = correct
         self.message = message
         self.measured = dict(measured or {})
+        self.shown = shown
 
     def __repr__(self):
         return f"Verdict({self.correct!r}, {self.message!r})"
 
 
-def correct(why, measured=None):
-    return Verdict(True, why, measured)
+def correct(why, measured=None, shown=""):
+    return Verdict(True, why, measured, shown)
 
 
-def wrong(what, measured=None):
-    return Verdict(False, what, measured)
+def wrong(what, measured=None, shown=""):
+    return Verdict(False, what, measured, shown)
 
 
 def is_blank(value):
     return isinstance(value, Blank)
+
+
+def holds_blank(answer):
+    """Whether ``answer`` is the blank or a tuple or list with the blank in it, such as (5, ____)."""
+    return is_blank(answer) or (isinstance(answer, (tuple, list)) and any(is_blank(part) for part in answer))
 
 
 def answer_of(function, *arguments):
@@ -105,7 +113,7 @@ class Exercise:
         """Print whether the answer is right (✓), what is wrong with it (✗), or that it is not attempted."""
         self.measured = {}
         try:
-            if any(is_blank(answer) for answer in answers):
+            if any(holds_blank(answer) for answer in answers):
                 raise NotAttempted
             verdict = self.checker(*answers)
         except NotAttempted:
@@ -121,6 +129,8 @@ class Exercise:
             print(f"✓ Correct: {verdict.message}")
         else:
             print(f"✗ Not yet: {verdict.message}")
+        if verdict.shown:
+            print(verdict.shown)
 
     def hint(self, level=1):
         """Print hint number ``level`` (1 is the gentlest)."""
