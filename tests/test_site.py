@@ -37,7 +37,7 @@ pytestmark = pytest.mark.site
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted(path.stem for path in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 PAGES = ["index", "README", *(f"notebooks/{name}" for name in NOTEBOOKS), "site/draw",
-         "docs/teachers-guide", "docs/jupyterhub", "docs/maintaining"]
+         "docs/teachers-guide", "docs/teachers-guide-exercises", "docs/jupyterhub", "docs/maintaining"]
 ONE = [[140.0, 40.0], [140.0, 240.0]]   # strokes in pad pixels, as the pad records them
 SEVEN = [[70.0, 50.0], [210.0, 50.0], [120.0, 240.0]]
 TOLERANCE = 1e-4                        # the ten probabilities, browser against Keras
@@ -137,6 +137,9 @@ def test_the_site_builds_with_every_page(built_site):
     pad_notebook = (output / "notebooks" / "11_draw_a_digit.html").read_text()
     assert 'href="../site/draw.html">draw on the pad that runs in your browser' in pad_notebook, \
         "notebook 11's page should link the website's pad where its widget would be"
+    for name in NOTEBOOKS[1:]:  # 02-11 end with exercises: their pages say where the checks run
+        html = (output / "notebooks" / f"{name}.html").read_text()
+        assert html.count(site_build.EXERCISES_NOTE) == 1, f"{name}: the exercises note is missing or repeated"
     print(f"site built in {seconds:.0f} s")
 
 

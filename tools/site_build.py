@@ -85,6 +85,21 @@ def _on_doctree_resolved(app, doctree, docname):
                                            "your browser</a>.</p>", format="html"))
 
 
+EXERCISES_NOTE = ("On this website the exercises are to read: to do them, open this notebook in JupyterLab, on "
+                  "Binder or in Colab, where each check answers your code.")
+
+
+def _exercises_note(app, doctree, docname):
+    """A notebook's "Exercises" section says, on the site only, where its checks can run."""
+    from docutils import nodes
+
+    for section in doctree.findall(nodes.section):
+        title = section.next_node(nodes.title)
+        if title is not None and title.astext() == "Exercises":
+            section.insert(section.index(title) + 1,
+                           nodes.raw("", f'<p class="mnist-exercises-note">{EXERCISES_NOTE}</p>', format="html"))
+
+
 def _on_source_read(app, docname, source):
     if docname == "README":
         source[0] = readme_for_the_site(source[0])
@@ -144,6 +159,7 @@ def connect(app):
     app.connect("builder-inited", _start_export)
     app.connect("source-read", _on_source_read)
     app.connect("doctree-resolved", _on_doctree_resolved)
+    app.connect("doctree-resolved", _exercises_note)
     app.connect("doctree-resolved", _formulas_as_mathml)
     app.connect("html-page-context", _without_mathjax, priority=900)
     app.connect("build-finished", _on_build_finished)

@@ -11,7 +11,8 @@ line at the start of its Exercises section::
 
 The tests (tests/test_exercises_NN.py, tests/test_exercise_solutions.py) give every checker
 a right answer, typical wrong answers and the untouched template, and run every notebook with all
-solutions filled in. docs/maintaining.md, "Exercises", says how to add one.
+solutions filled in. docs/maintaining.md, "Exercises that answer back" (under "Notebook rules"),
+says how to add one.
 """
 
 from .core import Exercise, NotAttempted, ____, answer_of, correct, is_blank, wrong
