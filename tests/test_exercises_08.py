@@ -50,7 +50,9 @@ def test_exercise_1_right(monkeypatch):
     monkeypatch.setattr(notebook_08, "_accuracy", lambda model, images, labels: (0.975, None))
     text = assert_right(exercise_1, 31_594, lambda: convnet(32))
     assert "31,594 parameters" in text
+    assert " s " not in text and "seconds" not in text, "the tick says the same for the same answer: no time"
     assert exercise_1.measured["test accuracy"] == 0.975
+    assert "training seconds" in exercise_1.measured
 
 
 def test_exercise_1_still_16_filters():
@@ -172,12 +174,26 @@ def test_exercise_3_right():
     assert_right(exercise_3, [[None, *shape] for shape in right], 12_810.0)
 
 
+def test_exercise_3_shows_the_summary_once_guessed():
+    """The untouched cell shows nothing of the truth; a guess, right or wrong, reveals the summary under the
+    verdict, the same table in every run."""
+    summary = notebook_08.small_filters_summary()
+    assert "(None, 26, 26, 16)" in summary and "Total params: 12,810" in summary
+    assert summary == notebook_08.small_filters_summary()
+    assert assert_right(exercise_3, notebook_08.SHAPES_3, 12_810).endswith(summary)
+    assert assert_wrong(exercise_3, notebook_08.SHAPES_5, 12_810, says="5 × 5 filters").endswith(summary)
+    assert "Total params" not in assert_not_attempted(exercise_3, ____, 12_810)
+
+
 def test_exercise_3_shape_mistakes():
     right = [(26, 26, 16), (13, 13, 16), (11, 11, 32), (5, 5, 32)]
     assert_wrong(exercise_3, notebook_08.SHAPES_5, 12_810, says="shapes with 5 × 5 filters")
     assert_wrong(exercise_3, [(25, 25, 16)] + right[1:], 12_810, says="26 positions")
     assert_wrong(exercise_3, right[:3] + [(6, 6, 32)], 12_810, says="drops the odd last row")
-    assert_wrong(exercise_3, [(26, 26, 1)] + right[1:], 12_810, says="one map per filter")
+    assert_wrong(exercise_3, [(26, 26, 1)] + right[1:], 12_810,
+                 says="one map per filter of the convolution before it, the first Conv2D: 16")
+    assert_wrong(exercise_3, right[:1] + [(13, 13, 32)] + right[2:], 12_810,
+                 says="one map per filter of the convolution before it, the first Conv2D: 16")
     assert_wrong(exercise_3, right[:2] + [(12, 12, 32)] + right[3:], 12_810, says="the shape is (11, 11, 32)")
 
 

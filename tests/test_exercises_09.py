@@ -46,6 +46,8 @@ def test_exercise_1_right(monkeypatch):
     monkeypatch.setattr(notebook_09, "_accuracy", lambda model, images, labels: (0.965, None))
     text = assert_right(exercise_1, lambda: augmented())
     assert "350 validation errors" in text
+    assert " s " not in text and "seconds" not in text, "the tick says the same for the same answer: no time"
+    assert "training seconds" in exercise_1.measured
     assert exercise_1.measured["validation errors"] == 350
 
 
@@ -102,28 +104,42 @@ def test_exercise_2_truth_is_what_keras_says():
     assert sum(int(w.numpy().size) for w in first.non_trainable_weights) == 128
 
 
-def test_exercise_2_right():
-    assert "640" in assert_right(exercise_2, 1_024, 512, 128)
+@pytest.fixture(scope="module")
+def recipe():
+    from mnist_helpers.architectures import convnet_network
+
+    return convnet_network()
 
 
-def test_exercise_2_typical_mistakes():
-    assert_wrong(exercise_2, 512, 512, 128, says="running mean and variance are parameters too")
-    assert_wrong(exercise_2, 256, 256, 128, says="one number per unit is too few")
-    assert_wrong(exercise_2, 1_024, 1_024, 128, says="not all of them are trained")
-    assert_wrong(exercise_2, 1_024, 256, 128, says="the scale and the offset")
-    assert_wrong(exercise_2, 1_024, 512, 256, says="only the running mean and variance")
-    assert_wrong(exercise_2, 1_024, 512, 64, says="each of its 64 channels")
-    assert_wrong(exercise_2, 1_000, 512, 128, says="four numbers per unit")
+COUNTS = "after Conv2D(64): 256 parameters, 128 trainable\nafter Dense(256): 1,024 parameters, 512 trainable"
 
 
-def test_exercise_2_strange_answers():
-    assert_wrong(exercise_2, "1024", 512, 128, says="the number of parameters")
-    assert_wrong(exercise_2, 1_024, 0.5, 128, says="trainable parameters")
+def test_exercise_2_right(recipe):
+    text = assert_right(exercise_2, 1_024, 512, 128, recipe)
+    assert "640" in text
+    assert text.endswith(COUNTS), "a guess reveals what Keras counts, under the verdict"
 
 
-def test_exercise_2_not_attempted():
-    assert_not_attempted(exercise_2, ____, ____, ____)
-    assert_not_attempted(exercise_2, 1_024, 512, ____)
+def test_exercise_2_typical_mistakes(recipe):
+    assert_wrong(exercise_2, 512, 512, 128, recipe, says="running mean and variance are parameters too")
+    assert_wrong(exercise_2, 256, 256, 128, recipe, says="one number per unit is too few")
+    assert_wrong(exercise_2, 1_024, 1_024, 128, recipe, says="not all of them are trained")
+    assert_wrong(exercise_2, 1_024, 256, 128, recipe, says="the scale and the offset")
+    assert_wrong(exercise_2, 1_024, 512, 256, recipe, says="only the running mean and variance")
+    assert_wrong(exercise_2, 1_024, 512, 64, recipe, says="each of its 64 channels")
+    text = assert_wrong(exercise_2, 1_000, 512, 128, recipe, says="four numbers per unit")
+    assert text.endswith(COUNTS)
+
+
+def test_exercise_2_strange_answers(recipe):
+    assert_wrong(exercise_2, "1024", 512, 128, recipe, says="the number of parameters")
+    assert_wrong(exercise_2, 1_024, 0.5, 128, recipe, says="trainable parameters")
+    assert_wrong(exercise_2, 1_024, 512, 128, "recipe", says="give the check the notebook's recipe")
+
+
+def test_exercise_2_not_attempted(recipe):
+    assert "parameters, " not in assert_not_attempted(exercise_2, ____, ____, ____, recipe)
+    assert_not_attempted(exercise_2, 1_024, 512, ____, recipe)
 
 
 # ---------------------------------------------------------------------------
