@@ -30,7 +30,7 @@ def batch(images):
 def test_exercise_1_standardise(batch):
     scaled = batch.astype("float32") * (1 / 255)
     said = assert_right(exercise_1, (scaled - scaled.mean()) / scaled.std())
-    assert "background pixels became -0.42, full ink 2.86" in said
+    assert "background pixels became −0.42, full ink 2.86" in said
     assert_right(exercise_1, (batch - batch.mean()) / batch.std())   # the same, from 0-255
     assert_wrong(exercise_1, scaled - scaled.mean(), says="the mean is 0 but the standard deviation is 0.31")
     assert_wrong(exercise_1, scaled / scaled.std(), says="the mean is 0.42, not 0")
@@ -46,7 +46,9 @@ def test_exercise_1_standardise(batch):
 
 
 def test_exercise_2_predict_the_one_hot_rows():
-    assert "3 rows of 10" in assert_right(exercise_2, (3, 10), [3, 0, 9])
+    text = assert_right(exercise_2, (3, 10), [3, 0, 9])
+    assert "3 rows of 10" in text
+    assert str(np.eye(10)[[3, 0, 9]]) in text   # the array, shown only with the verdict
     assert_right(exercise_2, np.eye(10)[[3, 0, 9]].shape, np.array([3, 0, 9]))
     assert_wrong(exercise_2, (10, 3), [3, 0, 9], says="the other way round")
     assert_wrong(exercise_2, (3,), [3, 0, 9], says="3 whole rows")
@@ -68,11 +70,17 @@ def test_exercise_3_from_minus_one_to_one(batch):
     centred = batch.astype("float32") * (1 / 127.5) - 1
     assert "exactly the same numbers" in assert_right(exercise_3, model, centred)
     assert_wrong(exercise_3, prepare(layers.Rescaling(1 / 255)), centred, says="run from 0 to 1, not −1 to 1")
-    assert_wrong(exercise_3, model, batch.astype("float32") / 127.5 - 1, says="not exactly the same numbers")
+    # at most one unit in the last place: dividing by 127.5, or a layer that rounds its multiply-add once
+    assert "last binary digit" in assert_right(exercise_3, model, batch.astype("float32") / 127.5 - 1)
+    fused = (batch.astype("float64") * np.float32(1 / 127.5) - 1).astype("float32")
+    assert_right(exercise_3, model, fused)
+    assert_wrong(exercise_3, model, centred + np.float32(5e-7), says="not exactly the same numbers")
+    batch_scaled = batch.astype("float32") * (1 / 255)
+    assert_wrong(exercise_3, model, batch_scaled * (1 / 127.5) - 1, says="you started from batch_scaled")
     assert_wrong(exercise_3, model, batch.astype("float32") * (1 / 127.5), says="from 0 to 2")
     assert_wrong(exercise_3, model, (batch - 127.5) / 127.5, says="float64")
     assert_wrong(exercise_3, model, centred.reshape((1000, 28, 28)), says="start from batch")
-    assert_wrong(exercise_3, model, centred[::-1], says="not batch scaled")
+    assert_wrong(exercise_3, model, centred[::-1], says="not the pixels of batch, scaled")
     assert_wrong(exercise_3, prepare(layers.Rescaling(1 / 127.5, offset=-1), flatten=False), centred,
                  says="keep layers.Flatten()")
     assert_wrong(exercise_3, prepare(layers.Rescaling(1 / 127.5, offset=-1), shape=(784,)), centred,

@@ -137,7 +137,7 @@ AFTER = (2.46222, 6 / 128)
 
 
 def test_exercise_4_right():
-    assert "1 of the 128 images" in assert_right(exercise_4, True, BEFORE, AFTER)
+    assert "1 right answer fewer of the 128" in assert_right(exercise_4, True, BEFORE, AFTER)
     assert "crossed no step" in assert_right(exercise_4, False, BEFORE, (2.34362, 7 / 128))
 
 

@@ -31,7 +31,7 @@ def _check_guess(guess, test_accuracy):
 exercise_1 = Exercise(
     1,
     _check_guess,
-    hints=["After 5 epochs, `fit` printed a training accuracy of about 99 %: that would be about 100 "
+    hints=["After 5 epochs, fit printed a training accuracy of about 99 %: that would be about 100 "
            "wrong out of 10,000. New digits are a little harder.",
            "Guess a number between 150 and 300."],
     solution="""
@@ -43,5 +43,5 @@ exercise_1 = Exercise(
     """,
     explanation="""\
 Any guess between half and twice the true number counts. The network gets about 2 test digits
-in 100 wrong, a little more than the about 1 in 100 it gets wrong on its training images.""",
+in 100 wrong, a little more than on its training images, where it gets about 1 in 100 wrong.""",
 )

@@ -26,7 +26,8 @@ def check_sevens(sevens):
     if sevens == right:
         return correct(f"{thousands(right)} of the 10,000 test images are labelled 7, as test_counts[7] says.")
     if sevens == int((train_labels == 7).sum()):
-        return wrong(f"{thousands(sevens)} is the number of 7s in the *training* set: count in test_labels")
+        return wrong(f"{thousands(sevens)} is the number of 7s in the training set, not the test set: "
+                     "count in test_labels")
     if sevens == 7:
         return wrong("7 is the digit; the question asks how many test labels equal it")
     if sevens == int(test_labels[7]):
@@ -71,14 +72,14 @@ def check_test_grid(figure):
         return wrong(f"the images are in {rows} rows of {columns}; ncols=10 gives 2 rows of 10")
     shown = [np.asarray(ax.images[0].get_array()).reshape(-1) for ax in axes]
     if all(np.array_equal(image, train_images[i].reshape(-1)) for i, image in enumerate(shown)):
-        return wrong("those are the first 20 *training* images: draw test_images[:20]")
+        return wrong("those are the first 20 training images, not test images: draw test_images[:20]")
     if not all(np.array_equal(image, test_images[i].reshape(-1)) for i, image in enumerate(shown)):
         return wrong("these are not the first 20 test images, in order: draw test_images[:20]")
     titles = [ax.get_title() for ax in axes]
     if not any(titles):
         return wrong("the images have no titles: give show_digits the labels too, test_labels[:20]")
     if titles == [str(label) for label in train_labels[:20]]:
-        return wrong("the titles are the first 20 *training* labels: give test_labels[:20]")
+        return wrong("the titles are the first 20 training labels, not test labels: give test_labels[:20]")
     if titles != [str(label) for label in test_labels[:20]]:
         return wrong("the titles are not the labels of these images: give test_labels[:20]")
     return correct("the first 20 test images in 2 rows of 10, each titled with its label.")
@@ -111,6 +112,11 @@ def pair_problem(value, what):
     return None
 
 
+def _a(digit):
+    """ "a 3", "an 8": the digit with its article."""
+    return f"{'an' if digit == 8 else 'a'} {digit}"
+
+
 def ink(image):
     rows, columns = np.nonzero(image)
     return (int(rows.min()), int(rows.max())), (int(columns.min()), int(columns.max()))
@@ -127,9 +133,9 @@ def check_image_7(shows, ink_rows, ink_columns):
     if shows != train_labels[7]:
         if shows == train_labels[0]:
             return wrong(f"{shows} is image 0; with index = 7 the cell draws training image 7")
-        return wrong(f"image 7 is not a {shows}: look at the picture (its title gives the label)")
+        return wrong(f"image 7 is not {_a(shows)}: look at the picture (its title gives the label)")
     if (ink_rows, ink_columns) == (rows, columns):
-        return correct(f"training image 7 is a {shows}, with ink in rows {rows[0]} to {rows[1]} and columns "
+        return correct(f"training image 7 is {_a(shows)}, with ink in rows {rows[0]} to {rows[1]} and columns "
                        f"{columns[0]} to {columns[1]}.")
     if (ink_rows, ink_columns) == (columns, rows):
         return wrong("rows and columns are swapped: rows go down the picture, columns across")
@@ -177,13 +183,15 @@ def check_background_guess(guess):
         return wrong(f"write the share as a fraction between 0 and 1: {guess:g} % is {guess / 100:g}")
     if not 0 <= guess <= 1:
         return wrong(f"a share lies between 0 and 1, not {guess:g}")
+    shown = f"share of the training pixels that are 0: {share:.3f}"
     if abs(guess - share) <= NEAR:
-        return correct(f"{share:.1%} of all training pixels are 0: most of every image is background.")
+        return correct(f"{share * 100:.1f} % of all training pixels are 0: most of every image is background.",
+                       shown=shown)
     if guess < share:
         return wrong(f"the truth is {share:.3f}, more than your {guess:g}: a digit's strokes cover only a "
-                     "small part of its 28 × 28 frame. Change your guess and run the cell again")
+                     "small part of its 28 × 28 frame", shown=shown)
     return wrong(f"the truth is {share:.3f}, less than your {guess:g}: besides the ink, the soft edges are "
-                 "not 0 either. Change your guess and run the cell again")
+                 "not 0 either", shown=shown)
 
 
 exercise_4 = Exercise(
@@ -192,12 +200,11 @@ exercise_4 = Exercise(
            "no number?",
            "The ink of image 0 lies in rows 5 to 24 and columns 4 to 23, and even there most pixels are 0."],
     solution="""
-        guess = 0.8
+        guess = 0.8   # most of a 28 × 28 frame holds no ink
 
-        share = (train_images == 0).mean()
-        print(f"share of the training pixels that are 0: {share:.3f}")
+        share = (train_images == 0).mean()   # the truth, which the check shows
     """,
     explanation="0.809: about four pixels in five are pure background. `(train_images == 0).mean()` is "
-                "the mean of an array of `True`/`False`, which counts `True` as 1. Any guess from "
-                "0.71 to 0.91 counts as right.",
+                "the mean of an array of `True`/`False`, which counts `True` as 1. Any guess within "
+                "0.1 of it, from 0.71 to 0.90, counts as right.",
 )

@@ -54,7 +54,7 @@ SMALLER = 784 * 128 + 128 + 128 * 10 + 10   # 101,770
 def check_smaller(guess, smaller):
     problem = network_problem(smaller, "smaller", LAYERS, [(128, "relu"), (10, "softmax")], SMALLER)
     if problem:
-        return wrong(f"{problem}: run the cell with `smaller` as it was given")
+        return wrong(f"{problem}: run the cell with smaller as it was given")
     problem = whole_number_problem(guess, "a number of parameters")
     if problem:
         return wrong(problem)
@@ -162,7 +162,7 @@ exercise_2 = Exercise(
 # ---------------------------------------------------------------------------
 
 REASONS = {
-    "a": wrong("the last layer's size is no matter of speed or power: a network that tells 26 letters "
+    "a": wrong("the last layer's size is not about speed or accuracy: a network that tells 26 letters "
                "apart needs 26 units there"),
     "b": correct("one unit per digit: softmax turns the ten outputs into ten probabilities, which the loss "
                  "compares with the ten values of a one-hot label."),
@@ -224,8 +224,8 @@ def check_seed(untrained_network):
     _, (test_images, test_labels) = mnist()
     accuracy_0, favourite_0 = answers(first, test_images, test_labels)
     accuracy_1, favourite_1 = answers(seed_1, test_images, test_labels)
-    return correct(f"seed 1 gives other weights: {accuracy_1:.2%} of the test digits right instead of "
-                   f"{accuracy_0:.2%} with seed 0, and it favours {favourite_1} instead of {favourite_0}; "
+    return correct(f"seed 1 gives other weights: {accuracy_1 * 100:.2f} % of the test digits right instead of "
+                   f"{accuracy_0 * 100:.2f} % with seed 0, and it favours {favourite_1} instead of {favourite_0}; "
                    "the 407,050 parameters and the shapes stay.")
 
 

@@ -172,13 +172,15 @@ def check_linear(train_linear):
     measured = {"test accuracy": round(float(accuracy), 4)}
     low, high = BOUNDS["test accuracy"]
     if accuracy < low:
-        return wrong(f"{accuracy:.2%} of the test digits right, below the {low:.1%} to {high:.1%} that the "
+        return wrong(f"{accuracy * 100:.2f} % of the test digits right, below the {low * 100:.1f} % to "
+                     f"{high * 100:.1f} % that the "
                      "recipe reaches: keep Rescaling(1 / 255), rmsprop and the categorical cross-entropy",
                      measured)
     if accuracy > high:
-        return wrong(f"{accuracy:.2%} of the test digits right, above the {low:.1%} to {high:.1%} that the "
+        return wrong(f"{accuracy * 100:.2f} % of the test digits right, above the {low * 100:.1f} % to "
+                     f"{high * 100:.1f} % that the "
                      "recipe reaches: train on the training images only", measured)
-    return correct(f"{accuracy:.2%} of the test digits right after 10 epochs, against about 92 % after 5 "
+    return correct(f"{accuracy * 100:.2f} % of the test digits right after 10 epochs, against about 92 % after 5 "
                    "and about 98 % with the hidden layer: the linear model does not catch up.", measured)
 
 
@@ -237,11 +239,13 @@ def check_nudge(accuracy_changes, before, after):
     if loss == nudged_loss:
         return wrong("the nudged weights score exactly as w2: add 1.0 to nudged[unit, 5], as the cell does")
     changes = bool(nudged_accuracy != accuracy)
-    seen = (f"the accuracy went from {accuracy:.2%} to {nudged_accuracy:.2%} and the loss from "
+    seen = (f"the accuracy went from {accuracy * 100:.2f} % to {nudged_accuracy * 100:.2f} % and the loss from "
             f"{loss:.5f} to {nudged_loss:.5f}")
     if accuracy_changes == changes and changes:
         images = round(abs(nudged_accuracy - accuracy) * 128)
-        return correct(f"{seen}: {images} of the 128 images changed their top digit. A nudge this large "
+        net = (f"{images} right answer{'' if images == 1 else 's'} "
+               f"{'fewer' if nudged_accuracy < accuracy else 'more'} of the 128")
+        return correct(f"{seen}: {net} (the accuracy moves in steps of 1/128). A nudge this large "
                        "can cross a step of the staircase in the figure; 0.01 did not.")
     if accuracy_changes == changes:
         return correct(f"{seen}: this nudge crossed no step of the staircase in the figure.")
@@ -255,8 +259,8 @@ exercise_4 = Exercise(
     4, check_nudge,
     hints=["Look at the right-hand figure of \"Why accuracy cannot be the loss\": the dotted line is the "
            "weight as it is. Where is the nearest step?",
-           "The figure's axis runs from 3 below the weight to 3 above it: 1.0 is a sixth of the way to "
-           "the right edge."],
+           "The figure's axis runs from 3 below the weight to 3 above it: 1.0 is a third of the way from "
+           "the dotted line to the right edge."],
     solution="""
         accuracy_changes = True   # 1.0 is far enough to the right to cross a step of the figure
 
