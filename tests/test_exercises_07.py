@@ -32,16 +32,27 @@ def notebook():
 
 
 def test_exercise_1(notebook):
-    p, confidence, errors = notebook["probabilities"], notebook["confidence"], notebook["errors"]
-    position = np.argmin(confidence[errors])
-    assert "test image 6651: a 0" in assert_right(exercise_1, errors[position], p)
-    assert_wrong(exercise_1, position, p, says="position of the answer within errors")
-    assert_wrong(exercise_1, errors[np.argmax(confidence[errors])], p, says="*most* confident")
-    assert_wrong(exercise_1, np.flatnonzero(notebook["correct"])[0], p, says="the network gets it right")
-    assert_wrong(exercise_1, errors[0], p, says="another mistake has a lower confidence")
+    p, confidence, correct = notebook["probabilities"], notebook["confidence"], notebook["correct"]
+    _, (_, labels) = mnist()
+    eights = np.flatnonzero(labels == 8)
+    wrong_eights = np.flatnonzero((labels == 8) & ~correct)
+    position = np.argmin(confidence[wrong_eights])
+    assert "test image 7921: an 8 that the network takes for a 6" in assert_right(exercise_1, wrong_eights[position], p)
+    # the methods that answered the old question give other images now
+    errors = notebook["errors"]
+    assert_wrong(exercise_1, np.argmin(confidence), p, says="least confident mistake of all, but it is a 0")
+    assert_wrong(exercise_1, errors[np.argmin(confidence[errors])], p, says="look only at the images labelled 8")
+    assert_wrong(exercise_1, eights[np.argmin(confidence[eights])], p, says="least confident 8 of all, but")
+    assert_wrong(exercise_1, position, p, says="position of the answer within your list")
+    assert_wrong(exercise_1, wrong_eights[np.argmax(confidence[wrong_eights])], p, says="most confident mistake")
+    predicted_eights = np.flatnonzero((p.argmax(axis=1) == 8) & ~correct)
+    assert_wrong(exercise_1, predicted_eights[0], p, says="not predicted 8")
+    assert_wrong(exercise_1, eights[correct[eights]][0], p, says="an 8 the network gets right")
+    assert_wrong(exercise_1, np.flatnonzero(correct & (labels != 8))[0], p, says="and the network gets it right")
+    assert_wrong(exercise_1, wrong_eights[0], p, says="another mistake on an 8 has a lower confidence")
     assert_wrong(exercise_1, 10000, p, says="run from 0 to 9,999")
-    assert_wrong(exercise_1, errors, p, says="array of shape")
-    assert_wrong(exercise_1, errors[position], p[:100], says="pass the probabilities")
+    assert_wrong(exercise_1, wrong_eights, p, says="array of shape")
+    assert_wrong(exercise_1, wrong_eights[position], p[:100], says="pass the probabilities")
     assert_not_attempted(exercise_1, ____, p)
 
 

@@ -26,7 +26,7 @@ def seven(fill="black", size=(200, 200)):
 def test_exercise_1_the_last_angle_at_which_the_convnet_reads_the_turned_three(networks):
     convnet = networks["convnet"]
     assert "up to 60°" in assert_right(exercise_1, 60, convnet)
-    assert_wrong(exercise_1, 75, convnet, says="the question asks for the last angle at which it still reads")
+    assert_wrong(exercise_1, 75, convnet, says="the question asks for the last angle before that")
     assert_wrong(exercise_1, 45, convnet, says="still reads a 3 at 60°: turn it further")
     assert_wrong(exercise_1, 90, convnet, says="stops reading the 3 before 90°")
     assert_wrong(exercise_1, 14, convnet, says="not one of the angles to try")
@@ -52,8 +52,10 @@ def test_exercise_3_the_sample_the_dense_network_finds_hardest(networks):
     dense = networks["dense"]
     files = sample_files()
     hollow_five = "5_font_femkeklaver_off_centre.png"
-    for answer in (hollow_five, files[7], 8):  # a name, a path, its number in the table
+    for answer in (hollow_five, files[7]):  # a name, a path
         assert hollow_five in assert_right(exercise_3, answer, dense)
+    assert_wrong(exercise_3, 7, dense, says="files[7] is the right sample, but 7 is only its place")
+    assert_wrong(exercise_3, 8, dense, says="hardest is the number 8")
     assert_wrong(exercise_3, "2_font_breip_red_marker.png", dense, says="least sure of its own answer")
     assert_wrong(exercise_3, "1_pencil_thin_large.png", dense, says="finds easiest")
     assert_wrong(exercise_3, "3_font_dkg_on_lined_paper_photo.jpg", dense, says="another sample gets less")

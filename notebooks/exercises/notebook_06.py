@@ -19,11 +19,22 @@ from .core import Exercise, ____, answer_of, correct, wrong  # noqa: F401 (____:
 STEPS_32 = 1875    # 60,000 / 32: no partial last batch
 STEPS_128 = 469    # notebook 06's batches of 128
 STEPS_10000 = 79   # exercise 3: the first 10,000 images in batches of 128
-BOUNDS_1 = {"training accuracy": (0.935, 0.947)}            # provisional: 0.9409 measured (seed 0)
-BOUNDS_2 = {"training accuracy": (0.963, 0.973)}            # provisional: 0.9685 measured (seed 0)
-BOUNDS_3 = {"kept epoch": (2, 20), "validation accuracy": (0.94, 0.97)}  # seed 1 stops early: 7, 0.954
-LOWEST_ACCURACY = 0.95  # exercise 4: a small dense network trained for under a minute gets more
-TIME_LIMIT = 120        # seconds; exercise 4 asks for about a minute at most
+# The solutions' measured ranges, over seeds and settings, are in docs/measured-exercises.md.
+BOUNDS_1 = {"training accuracy": (0.935, 0.947)}
+BOUNDS_2 = {"training accuracy": (0.963, 0.973)}
+BOUNDS_3 = {"kept epoch": (2, 20), "validation accuracy": (0.94, 0.97)}
+LOWEST_ACCURACY = 0.95  # exercise 4: the check ticks at this test accuracy or more
+TIME_LIMIT = 240        # seconds: exercise 4 asks for about a minute, but a slow computer takes longer
+
+
+def _percent(share, digits=2):
+    """0.9409 -> '94.09 %'."""
+    return f"{share * 100:.{digits}f} %"
+
+
+def _range(low, high):
+    """(0.935, 0.947) -> '93.5–94.7 %'."""
+    return f"{low * 100:.1f}–{high * 100:.1f} %"
 
 
 def _history_problem(history, what):
@@ -69,12 +80,13 @@ def check_batches_of_32(guess, train):
     measured = {"training accuracy": accuracy}
     low, high = BOUNDS_1["training accuracy"]
     if not low <= accuracy <= high:
-        return wrong(f"training accuracy {accuracy:.2%} after one epoch; a fresh network reaches "
-                     f"{low:.1%}–{high:.1%}: start from new_network() after keras.utils.set_random_seed(0)", measured)
+        return wrong(f"training accuracy {_percent(accuracy)} after one epoch; a fresh network reaches "
+                     f"{_range(low, high)}: start from new_network() after keras.utils.set_random_seed(0)", measured)
     if guess != STEPS_32:
         return wrong(f"fit made 1,875 steps per epoch, not {thousands(int(guess))}: 60,000 images / 32 = 1,875 "
                      "batches (all full this time). Now write 1,875", measured)
-    return correct(f"1,875 steps per epoch, four times 469, as you predicted. One epoch reaches {accuracy:.2%} "
+    return correct("1,875 steps per epoch, as you predicted: four times as many batches as with 128 (60,000 / 128 "
+                   f"= 468.75, so 469 steps). One epoch reaches {_percent(accuracy)} "
                    "training accuracy (about 92 % with batches of 128: Epoch 1/5 above) and takes longer", measured)
 
 
@@ -121,17 +133,17 @@ def check_two_epochs(train, notebook_history=None):
     measured = {"training accuracy": accuracy}
     low, high = BOUNDS_2["training accuracy"]
     if accuracy > high and accuracies[0] > 0.97:
-        return wrong(f"training accuracy {accuracies[0]:.2%} already in epoch 1: you went on training a network "
+        return wrong(f"training accuracy {_percent(accuracies[0])} already in epoch 1: you went on training a network "
                      "that was trained before (model); start from a fresh one, new_network()", measured)
     if not low <= accuracy <= high:
-        return wrong(f"training accuracy {accuracy:.2%} after 2 epochs; notebook 01's training reaches "
-                     f"{low:.1%}–{high:.1%}: start from new_network() after keras.utils.set_random_seed(0)", measured)
+        return wrong(f"training accuracy {_percent(accuracy)} after 2 epochs; notebook 01's training reaches "
+                     f"{_range(low, high)}: start from new_network() after keras.utils.set_random_seed(0)", measured)
     above = ""
     five = getattr(notebook_history, "history", {}).get("accuracy", []) if notebook_history is not None else []
     if len(five) == 5:
-        above = (f" (Epoch 2/5 above: {five[1]:.2%}): the same training, cut short; epochs 3 to 5 take it "
-                 f"to {five[4]:.2%}")
-    return correct(f"{accuracy:.2%} training accuracy after 2 epochs{above}", measured)
+        above = (f" (Epoch 2/5 above: {_percent(five[1])}): the same training, cut short; epochs 3 to 5 take it "
+                 f"to {_percent(five[4])}")
+    return correct(f"{_percent(accuracy)} training accuracy after 2 epochs{above}", measured)
 
 
 exercise_2 = Exercise(
@@ -147,7 +159,7 @@ exercise_2 = Exercise(
             return history
     """,
     explanation="""
-        About 97 % training accuracy (96.85 % on the computer that made the course): the accuracy
+        About 97 % training accuracy (96.85 % in our run; yours may differ a little): the accuracy
         printed under "Epoch 2/5" in the training above, since it is the same training, cut short.
         Three more epochs add about 2 points.
     """,
@@ -186,14 +198,14 @@ def check_patience_1(train):
     measured = {"kept epoch": kept, "validation accuracy": accuracy}
     low, high = BOUNDS_3["validation accuracy"]
     if not low <= accuracy <= high:
-        return wrong(f"the network you kept gets {accuracy:.2%} of the validation images right; this training "
-                     f"reaches {low:.1%}–{high:.1%}: start from new_network() after keras.utils.set_random_seed(0)",
+        return wrong(f"the network you kept gets {_percent(accuracy)} of the validation images right; this training "
+                     f"reaches {_range(low, high)}: start from new_network() after keras.utils.set_random_seed(0)",
                      measured)
     if stopping.stopped_epoch == 0:
         return correct(f"training ran all {stopping.params.get('epochs')} epochs and kept epoch {kept} "
-                       f"(validation accuracy {accuracy:.2%})", measured)
+                       f"(validation accuracy {_percent(accuracy)})", measured)
     return correct(f"patience=1 stopped after epoch {stopped}, the first without a new lowest validation loss, "
-                   f"and kept epoch {kept} (validation accuracy {accuracy:.2%})", measured)
+                   f"and kept epoch {kept} (validation accuracy {_percent(accuracy)})", measured)
 
 
 exercise_3 = Exercise(
@@ -216,7 +228,7 @@ exercise_3 = Exercise(
     """,
     explanation="""
         patience=1 stops at the first epoch that brings no new lowest validation loss and keeps the
-        one before. On the computer that made the course the loss fell until epoch 12: training
+        one before. In our run the loss fell until epoch 12 (yours may differ a little): training
         stopped after epoch 13 and kept epoch 12, about 96 % validation accuracy. The risk: the
         validation loss wobbles from epoch to epoch, so one slightly worse epoch ends training,
         though later epochs would have been better. Try keras.utils.set_random_seed(1): there
@@ -229,7 +241,7 @@ exercise_3 = Exercise(
 
 # Exercise 4 · Your own network
 
-SCALING_LAYERS = ("Rescaling", "Normalization", "BatchNormalization", "LayerNormalization", "Lambda")
+SCALING_LAYERS = ("Rescaling", "Normalization", "BatchNormalization", "LayerNormalization")
 TEST_NAMES = re.compile(r"^test_(images|labels|targets)$")
 
 
@@ -288,23 +300,24 @@ def check_own_network(build_and_train):
     accuracy = float(np.mean(outputs.argmax(axis=1) == test_labels))
     measured = {"test accuracy": accuracy, "seconds": seconds}
     if not _scales(network):
-        return wrong("the pixels go into your network unscaled (0–255): put layers.Rescaling(1 / 255) after "
-                     "Flatten (notebook 04) rather than dividing the images outside it", measured)
+        return wrong("no layer of your network scales the pixels, so they go in as 0–255: put "
+                     "layers.Rescaling(1 / 255) after Flatten (notebook 04) rather than dividing the images "
+                     "outside it", measured)
     if accuracy < 0.3:
-        return wrong(f"your network gets {accuracy:.1%} of the test images right, about what guessing does: "
+        return wrong(f"your network gets {_percent(accuracy, 1)} of the test images right, about what guessing does: "
                      "compile it and train it with fit before returning it", measured)
     seen = float(np.mean(_probabilities(network, train_images[:10000]).argmax(axis=1) == train_labels[:10000]))
     if accuracy > seen + 0.01:
-        return wrong(f"{accuracy:.2%} right on the test images but only {seen:.2%} on training images: "
+        return wrong(f"{_percent(accuracy)} right on the test images but only {_percent(seen)} on training images: "
                      "it has learned the test set; train on the training images only", measured)
     if accuracy < LOWEST_ACCURACY:
-        return wrong(f"your network gets {accuracy:.2%} of the test images right; a small dense network trained "
-                     f"for under a minute gets at least {LOWEST_ACCURACY:.0%}: train more epochs or give it more "
-                     "units", measured)
+        return wrong(f"your network gets {_percent(accuracy)} of the test images right; the check ticks at "
+                     f"{_percent(LOWEST_ACCURACY, 0)} or more: train more epochs or give it more units", measured)
     if seconds > TIME_LIMIT:
-        return wrong(f"{accuracy:.2%} right, but training took {seconds:.0f} s; the exercise asks for about a "
-                     "minute at most: fewer epochs, fewer units or a subset of the images", measured)
-    return correct(f"your network gets {accuracy:.2%} of the 10,000 test images right, which it never saw "
+        return wrong(f"{_percent(accuracy)} right, but training took {seconds:.0f} s, more than {TIME_LIMIT} s; the "
+                     "exercise asks for about a minute. How long training takes depends on the computer: on this "
+                     "one, try fewer epochs, fewer units or a subset of the images", measured)
+    return correct(f"your network gets {_percent(accuracy)} of the 10,000 test images right, which it never saw "
                    "in training", measured)
 
 
@@ -332,10 +345,10 @@ exercise_4 = Exercise(
             return network
     """,
     explanation="""
-        Any network that scales the pixels, ends in 10 softmax units and trains on the training
-        images only passes once it gets at least 95 % of the test images right. This one (128 units;
-        Dropout, which switches a random fifth of them off at each training step; the adam
-        optimizer) gets about 97 % after 3 epochs, in well under a minute.
+        Any network that scales the pixels itself, ends in 10 softmax units and trains on the
+        training images only gets the tick once it gets at least 95 % of the test images right.
+        This one (128 units; Dropout, which switches a random fifth of them off at each training
+        step; the adam optimizer) gets about 97 % after 3 epochs, in under a minute in our runs.
     """,
     bounds={"test accuracy": (LOWEST_ACCURACY, 1.0)},
 )

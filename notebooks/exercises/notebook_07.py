@@ -1,4 +1,4 @@
-"""Checked exercises of notebook 07 · Evaluation: the least confident mistake, right but unsure,
+"""Checked exercises of notebook 07 · Evaluation: the least confident mistake on an 8, right but unsure,
 precision per digit, and more units of the first layer.
 
 Which images the network gets wrong depends on the network (notebook 07 loads the student's own
@@ -16,6 +16,16 @@ from .core import Exercise, ____, correct, wrong  # noqa: F401 (____: the notebo
 UNSURE = 0.6  # exercise 2: "less than 60 % confidence"
 
 
+def _a(digit):
+    """'a 3', 'an 8'."""
+    return f"an {digit}" if digit == 8 else f"a {digit}"
+
+
+def _percent(share):
+    """0.273 -> '27.3 %'."""
+    return f"{share * 100:.1f} %"
+
+
 def _outcome(probabilities):
     """(predictions, confidence, correct, None), or four Nones and a sentence if ``probabilities`` is no
     10,000 × 10 array."""
@@ -28,7 +38,10 @@ def _outcome(probabilities):
     return predictions, probabilities.max(axis=1), predictions == test_labels, None
 
 
-# Exercise 1 · The least confident mistake
+# Exercise 1 · The least confident mistake on an 8
+
+DIGIT = 8  # exercise 1 looks at the images labelled 8, the digit with the lowest accuracy
+
 
 def check_least_confident_mistake(index, probabilities):
     predictions, confidence, right, problem = _outcome(probabilities)
@@ -38,35 +51,55 @@ def check_least_confident_mistake(index, probabilities):
     index = int(index)
     if not 0 <= index < len(confidence):
         return wrong(f"{index} is no test image's index: they run from 0 to 9,999")
-    errors = np.flatnonzero(~right)
+    _, (_, labels) = mnist()
+    eights = np.flatnonzero(labels == DIGIT)
+    errors = np.flatnonzero(~right & (labels == DIGIT))
+    if len(errors) == 0:
+        return wrong(f"this network gets every {DIGIT} right, so there is no such mistake: try another digit")
     position = int(np.argmin(confidence[errors]))
     answer = int(errors[position])
-    _, (_, labels) = mnist()
     if index == answer:
-        return correct(f"test image {answer}: a {labels[answer]} that the network takes for a "
-                       f"{predictions[answer]} with only {confidence[answer]:.1%} confidence")
-    if index == int(errors[np.argmax(confidence[errors])]):
-        return wrong(f"test image {index} is the *most* confident mistake ({confidence[index]:.1%}): "
-                     "you want the lowest confidence (argmin)")
-    if index == position and right[index]:
-        return wrong(f"{index} is the position of the answer within errors, not the image's index: "
-                     "look up errors at that position")
+        return correct(f"test image {answer}: an {DIGIT} that the network takes for {_a(predictions[answer])} "
+                       f"with only {_percent(confidence[answer])} confidence")
+    if index == position:
+        return wrong(f"{index} is the position of the answer within your list of mistakes on {DIGIT}s, not the "
+                     "image's index: look up the list at that position")
+    if labels[index] != DIGIT:
+        if right[index]:
+            return wrong(f"test image {index} is {_a(labels[index])}, and the network gets it right: look only "
+                         f"at the mistakes on images labelled {DIGIT}")
+        if index == int(np.argmin(confidence)) or index == int(np.flatnonzero(~right)[np.argmin(confidence[~right])]):
+            return wrong(f"test image {index} is the least confident mistake of all, but it is {_a(labels[index])}: "
+                         f"look only at the images labelled {DIGIT} (test_labels == {DIGIT})")
+        if predictions[index] == DIGIT:
+            return wrong(f"test image {index} is {_a(labels[index])} that the network takes for an {DIGIT}: the "
+                         f"question is about images labelled {DIGIT}, test_labels == {DIGIT}, not predicted {DIGIT}")
+        return wrong(f"test image {index} is {_a(labels[index])}; the question is about images labelled {DIGIT}")
     if right[index]:
-        least = "the least confident image of all, but" if index == int(np.argmin(confidence)) else "an image"
-        return wrong(f"test image {index} is {least} the network gets it right: look only among the "
-                     "mistakes, errors")
-    return wrong(f"test image {index} is a mistake made with {confidence[index]:.1%} confidence; "
-                 "another mistake has a lower confidence")
+        if index == int(eights[np.argmin(confidence[eights])]):
+            what = f"the least confident {DIGIT} of all, but the network gets it right"
+        else:
+            what = f"an {DIGIT} the network gets right"
+        return wrong(f"test image {index} is {what}: look only at its mistakes (combine test_labels == {DIGIT} "
+                     "with ~correct)")
+    if index == int(errors[np.argmax(confidence[errors])]):
+        return wrong(f"test image {index} is the most confident mistake on an {DIGIT} ({_percent(confidence[index])}): "
+                     "you want the lowest confidence (argmin)")
+    return wrong(f"test image {index} is a mistake on an {DIGIT} made with {_percent(confidence[index])} confidence; "
+                 f"another mistake on an {DIGIT} has a lower confidence")
 
 
 exercise_1 = Exercise(
     1, check_least_confident_mistake,
-    hints=["errors holds the indices of the misclassified images, confidence[errors] their confidences.",
-           "np.argmin(confidence[errors]) is a position within errors; errors[that position] is the image."],
+    hints=["test_labels == 8 is True for the images labelled 8, ~correct for the mistakes; & combines them.",
+           "wrong_eights = np.flatnonzero((test_labels == 8) & ~correct) gives their indices. "
+           "np.argmin(confidence[wrong_eights]) is a position within wrong_eights; wrong_eights[that position] "
+           "is the image."],
     solution="""
         from mnist_helpers import plot_probabilities
 
-        index = errors[np.argmin(confidence[errors])]
+        wrong_eights = np.flatnonzero((test_labels == 8) & ~correct)
+        index = wrong_eights[np.argmin(confidence[wrong_eights])]
         fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.5))
         left.imshow(test_images[index], cmap="gray_r")
         left.set_title(f"true {test_labels[index]}, predicted {predictions[index]}")
@@ -74,9 +107,11 @@ exercise_1 = Exercise(
         plt.show()
     """,
     explanation="""
-        With the course's network it is test image 6651, a 0 taken for a 6 with only 27 %
-        confidence (your own network may pick another image). Its probabilities are spread over
-        several digits, 6, 8 and 2 the highest: the network was unsure, and its first choice was wrong.
+        With the course's network it is test image 7921, an 8 taken for a 6 with only 46 %
+        confidence (your own network may pick another image). Its probabilities go mostly
+        to 6 and 2: the network was unsure, and its first choice was wrong. The least
+        confident mistake of all, test image 6651, is a 0, and the least confident 8, test image
+        4419, is read correctly.
     """,
 )
 
@@ -120,7 +155,7 @@ exercise_2 = Exercise(
         right_but_unsure = (correct & (confidence < 0.6)).sum()
     """,
     explanation="""
-        `&` keeps the images that are both correct and under 60 % confidence; `.sum()` counts the
+        & keeps the images that are both correct and under 60 % confidence; .sum() counts the
         Trues. With the course's network: 52 images, of 112 under 60 %; the other 60 are mistakes.
         Nearly all correct answers are confident, and the unsure ones are wrong about half the time.
     """,
@@ -151,7 +186,8 @@ def check_precision(precision, probabilities):
 
     if same(answer):
         low, high = int(np.nanargmin(answer)), int(np.nanargmax(answer))
-        return correct(f"precision from {answer[low]:.1%} (digit {low}) to {answer[high]:.1%} (digit {high})")
+        return correct(f"precision from {_percent(answer[low])} (digit {low}) to {_percent(answer[high])} "
+                       f"(digit {high})")
     if same(100 * answer):
         return wrong("those are percentages; give shares from 0 to 1 (no * 100)")
     if same(recall):

@@ -24,6 +24,11 @@ def _a(digit):
     return f"an {digit}" if digit == 8 else f"a {digit}"
 
 
+def _percent(share, digits=1):
+    """0.773 -> '77.3 %'."""
+    return f"{share * 100:.{digits}f} %"
+
+
 def sample_files():
     """The twelve samples, sorted as the notebook's ``files``; each name starts with its true digit."""
     return sorted(SAMPLES.glob("[0-9]_*"))
@@ -64,7 +69,7 @@ def check_last_angle(last_angle, convnet):
         return correct(f"the convnet reads the 3 turned by up to {truth}°; {after}")
     if angle == first_miss:
         return wrong(f"at {angle}° the convnet reads {_a(readings[angle])}, not a 3: the question asks for the "
-                     "last angle at which it still reads the 3")
+                     "last angle before that")
     if angle > truth:
         return wrong(f"the convnet stops reading the 3 before {angle}° (there it reads {_a(readings[angle])}): "
                      "try the smaller angles one by one")
@@ -91,8 +96,8 @@ exercise_1 = Exercise(
     explanation="""
         Notebook 09's augmentation turned digits by at most about 14°, yet the course's convnet still
         reads this 3 at 60° and fails at 75° (it answers 7). Other digits and networks break down at
-        other angles: try a few. (`fillcolor="white"` paints the corners that turning uncovers like the
-        paper; left black, they would look like ink to `prepare_digit`.)
+        other angles: try a few. (fillcolor="white" paints the corners that turning uncovers like the
+        paper; left black, they would look like ink to prepare_digit.)
         """)
 
 
@@ -131,9 +136,11 @@ def check_drawing(image, meant, convnet):
         return wrong(f"prepare_digit cannot read it: {error}")
     sure = float(probabilities[digit])
     if digit != int(meant):
-        return wrong(f"the convnet reads {_a(digit)} ({sure:.0%} sure), not the {int(meant)} you drew: look at "
-                     "prepare_digit(image) to see what it sees, and change the drawing (larger? thicker lines?)")
-    return correct(f"the convnet reads your {image.width} × {image.height} drawing as {_a(digit)} ({sure:.0%} sure)")
+        return wrong(f"the convnet reads {_a(digit)} ({_percent(sure, 0)} sure), not the {int(meant)} you drew: "
+                     "look at prepare_digit(image) to see what it sees, and change the drawing (larger? thicker "
+                     "lines?)")
+    return correct(f"the convnet reads your {image.width} × {image.height} drawing as {_a(digit)} "
+                   f"({_percent(sure, 0)} sure)")
 
 
 exercise_2 = Exercise(
@@ -141,7 +148,7 @@ exercise_2 = Exercise(
     hints=["pen.line(points, fill=\"black\", width=12) draws a line through the points on the white image, "
            "each point (x, y) in pixels from the top-left corner.",
            "line() takes a list of (x, y) points, x to the right and y downwards from the top-left corner: "
-           "[(60, 40), (140, 40), (90, 170)] is a 7. Keep `image` (not what line() returns) and set meant to the "
+           "[(60, 40), (140, 40), (90, 170)] is a 7. Keep image (not what line() returns) and set meant to the "
            "digit you drew."],
     solution="""
         from PIL import ImageDraw
@@ -152,9 +159,9 @@ exercise_2 = Exercise(
         print(predict_digit(convnet, image)[0])
         """,
     explanation="""
-        `ImageDraw.Draw(image)` is a pen for that image: `line()` draws on it and returns nothing. The
+        ImageDraw.Draw(image) is a pen for that image: line() draws on it and returns nothing. The
         course's convnet reads this 7. A very thin line, or a digit that fills only a corner, is
-        prepared like any photo: `prepare_digit` thickens thin strokes and centres the digit.
+        prepared like any photo: prepare_digit thickens thin strokes and centres the digit.
         """)
 
 
@@ -170,28 +177,34 @@ def sample_probabilities(model):
 
 def check_hardest(hardest, dense):
     names = [path.name for path in sample_files()]
-    if isinstance(hardest, (int, np.integer)) and not isinstance(hardest, bool) and 1 <= hardest <= len(names):
-        name = names[int(hardest) - 1]  # a sample's number, as in the table
-    elif isinstance(hardest, (str, Path)):
+    results = sample_probabilities(dense)
+    true_probability = {key: float(probabilities[truth]) for key, (truth, probabilities) in results.items()}
+    top_probability = {key: float(probabilities.max()) for key, (_, probabilities) in results.items()}
+    truth = min(true_probability, key=true_probability.get)
+    if isinstance(hardest, (int, np.integer)) and not isinstance(hardest, bool):
+        number = int(hardest)
+        if 0 <= number < len(names) and names[number] == truth:
+            return wrong(f"files[{number}] is the right sample, but {number} is only its place in files (counting "
+                         f"from 0; the table counts from 1): give the sample itself, hardest = files[{number}]")
+        return wrong(f"hardest is the number {number}: give the sample itself, a path from files such as files[0], "
+                     "or its file name")
+    if isinstance(hardest, (str, Path)):
         name = Path(hardest).name
     else:
         return wrong(f"hardest should be a sample's file name, such as {names[0]!r}, "
                      f"not {type(hardest).__name__}")
     if name not in names:
         return wrong(f"no sample is called {name!r}: the twelve are the names in files (data/my_digits/)")
-    results = sample_probabilities(dense)
-    true_probability = {key: float(probabilities[truth]) for key, (truth, probabilities) in results.items()}
-    top_probability = {key: float(probabilities.max()) for key, (_, probabilities) in results.items()}
-    truth = min(true_probability, key=true_probability.get)
     if name == truth:
-        return correct(f"the dense network gives the true digit of {name} only {true_probability[name]:.1%}")
+        return correct(f"the dense network gives the true digit of {name} only {_percent(true_probability[name])}")
     if name == min(top_probability, key=top_probability.get):
-        return wrong(f"on {name} the dense network is least sure of its own answer ({top_probability[name]:.1%}); "
-                     "the question is about the probability it gives the true digit, probabilities[truth]")
+        return wrong(f"on {name} the dense network is least sure of its own answer "
+                     f"({_percent(top_probability[name])}); the question is about the probability it gives the "
+                     "true digit, probabilities[truth]")
     if name == max(true_probability, key=true_probability.get):
-        return wrong(f"{name} is the sample the dense network finds easiest ({true_probability[name]:.1%} for "
+        return wrong(f"{name} is the sample the dense network finds easiest ({_percent(true_probability[name])} for "
                      "the true digit): look for the smallest probability, not the largest")
-    return wrong(f"the dense network gives the true digit of {name} {true_probability[name]:.1%}; "
+    return wrong(f"the dense network gives the true digit of {name} {_percent(true_probability[name])}; "
                  "another sample gets less")
 
 
@@ -210,7 +223,7 @@ exercise_3 = Exercise(
     explanation="""
         The hollow 5: the course's dense network gives the true digit about 1 %. Of the samples it
         reads correctly, the red 2 is the hardest (77 %, as in the table). The probability of the
-        network's own answer, `probabilities.max()`, says how sure it is, not whether it is right.
+        network's own answer, probabilities.max(), says how sure it is, not whether it is right.
         """)
 
 
@@ -278,6 +291,6 @@ exercise_4 = Exercise(
         print(answers.argmax(axis=1))       # one digit per image
         """,
     explanation="""
-        `np.stack` puts the twelve images on a new first axis: that axis *is* the batch. The answer
+        np.stack puts the twelve images on a new first axis: that axis is the batch. The answer
         has one row of ten probabilities per image.
         """)

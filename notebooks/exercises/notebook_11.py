@@ -43,8 +43,8 @@ def check_dense_pad(dense_pad, dense):
     if "conv" in str(name).lower():
         return wrong(f"this pad reads with the dense network, but its name says {name!r}: "
                      "model_name=\"dense network\"")
-    return correct(f"dense_pad reads with the dense network and says so ({name!r}): draw each digit on it "
-                   "and on the convnet's pad above, and compare")
+    return correct(f"dense_pad reads with the dense network and says so ({name!r}): display(dense_pad) shows "
+                   "it. Draw each digit on it and on the convnet's pad above, and compare")
 
 
 exercise_1 = Exercise(
@@ -156,11 +156,11 @@ def check_guessing(drawing, convnet):
         return wrong(f"the pad refuses it, so the convnet never answers. The pad says: {reading.message}")
     top = float(reading.probabilities.max())
     if top >= UNSURE:
-        return wrong(f"the convnet reads {reading.digit}, {top:.0%} sure: not a guess. Try a drawing halfway "
+        return wrong(f"the convnet reads {reading.digit}, {top * 100:.0f} % sure: not a guess. Try a drawing halfway "
                      "between two digits")
     second = int(reading.probabilities.argsort()[-2])
-    return correct(f"the convnet guesses {reading.digit} at only {top:.0%} (then {second} at "
-                   f"{float(reading.probabilities[second]):.0%}), and the pad says it is unsure")
+    return correct(f"the convnet guesses {reading.digit} at only {top * 100:.0f} % (then {second} at "
+                   f"{float(reading.probabilities[second]) * 100:.0f} %), and the pad says it is unsure")
 
 
 exercise_3 = Exercise(
