@@ -50,7 +50,8 @@ What a correct solution of each training exercise reaches, over seeds and the se
 NOTEBOOK` (see its docstring). The checkers' bounds (each exercise's `bounds` in
 `notebooks/exercises/notebook_NN.py`) must hold every run; "slowest" is the longest a check cell
 took in the default runs, training included (at most 60 s on 2 cores; the portable runs use one).
-tests/test_exercise_solutions.py reads this file.
+The runs listed under each table took longer: each starts a kernel and runs the whole notebook, and
+their times grow when other work shares the computer. tests/test_exercise_solutions.py reads this file.
 """
 HEADER = ("| exercise | quantity | runs | lowest | highest | bounds | holds | slowest (s) |\n"
           "|---|---|---|---|---|---|---|---|")
