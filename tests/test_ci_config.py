@@ -79,4 +79,10 @@ def test_make_test_builds_and_checks_the_site_and_make_test_portable_leaves_it_o
     portable = makefile.split("\ntest-portable:", 1)[1].split("\n\n", 1)[0]
     assert "not site" in portable, "make test-portable must leave out the website's tests (marker site)"
     assert "not browser" in portable, "make test-portable must leave out JupyterLab's page in Chromium (marker browser)"
+    assert "not slow_exercise" in portable, "make test-portable must leave out the all-solutions runs (slow_exercise)"
+    assert "--strict-markers" in (ROOT / "pytest.ini").read_text(), "an unregistered marker must be an error"
+    solutions = (ROOT / "tests" / "test_exercise_solutions.py").read_text()
+    assert "@pytest.mark.slow_exercise\n@pytest.mark.parametrize(\"path\", NOTEBOOKS, ids=IDS)\n" \
+           "def test_with_every_solution_filled_in_every_check_ticks" in solutions, \
+        "the all-solutions runs must carry the marker slow_exercise"
     assert "site:" in (ROOT / "pytest.ini").read_text(), "pytest.ini must register the marker site"

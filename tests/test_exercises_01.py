@@ -15,6 +15,8 @@ def test_a_guess_within_a_factor_of_two_is_right():
 
 def test_typical_wrong_guesses_each_get_their_own_message():
     assert_wrong(exercise_1, 5, ACCURACY, says="training accuracy promises too much")
+    assert_wrong(exercise_1, 100, ACCURACY, says="training accuracy promises too much")  # below half of 207
+    assert_wrong(exercise_1, 420, ACCURACY, says="far fewer")                            # above twice 207
     assert_wrong(exercise_1, 5000, ACCURACY, says="far fewer")
     assert_wrong(exercise_1, 0.02, ACCURACY, says="looks like a share")
     assert_wrong(exercise_1, 20_000, ACCURACY, says="between 0 and 10,000")

@@ -50,6 +50,7 @@ def test_exercise_2_the_first_20_test_images(data, figures):
     assert_wrong(exercise_2, show_digits(test_images[:20]), says="no titles")
     assert_wrong(exercise_2, show_digits(test_images[:20], train_labels[:20]), says="training labels, not test labels")
     assert_wrong(exercise_2, show_digits(test_images[20:40], test_labels[20:40]), says="not the first 20")
+    assert_wrong(exercise_2, show_digits(test_images[:20], test_labels[:20][::-1]), says="not the labels of these")
     assert_wrong(exercise_2, None, says="figure is None")
     assert_wrong(exercise_2, "figure", says="not str")
     assert_not_attempted(exercise_2, ____)

@@ -32,6 +32,7 @@ def test_exercise_1_standardise(batch):
     said = assert_right(exercise_1, (scaled - scaled.mean()) / scaled.std())
     assert "background pixels became −0.42, full ink 2.86" in said
     assert_right(exercise_1, (batch - batch.mean()) / batch.std())   # the same, from 0-255
+    assert_wrong(exercise_1, (scaled - scaled.mean()) / scaled.std() * 1.01, says="standard deviation")
     assert_wrong(exercise_1, scaled - scaled.mean(), says="the mean is 0 but the standard deviation is 0.31")
     assert_wrong(exercise_1, scaled / scaled.std(), says="the mean is 0.42, not 0")
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -93,8 +93,8 @@ class FakeNetwork:
         return np.eye(10)[self.predictions]
 
 
-def used_callback(patience=1, restore=True, steps=79, best=0.1472, accuracy=0.96, used=True):
-    callback = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=restore)
+def used_callback(patience=1, restore=True, steps=79, best=0.1472, accuracy=0.96, used=True, monitor="val_loss"):
+    callback = keras.callbacks.EarlyStopping(monitor=monitor, patience=patience, restore_best_weights=restore)
     if used:
         callback._model = FakeNetwork(accuracy)
         callback.params = {"verbose": 2, "epochs": 20, "steps": steps}
@@ -109,6 +109,7 @@ def test_exercise_3_right():
 
 def test_exercise_3_wrong():
     assert_wrong(exercise_3, returning(used_callback(patience=3)), says="patience=3")
+    assert_wrong(exercise_3, returning(used_callback(monitor="val_accuracy")), says='monitor="val_loss"')
     assert_wrong(exercise_3, returning(used_callback(restore=False)), says="restore_best_weights=True")
     assert_wrong(exercise_3, returning(used_callback(steps=391)), says="the first 10,000")
     assert_wrong(exercise_3, returning(used_callback(best=None)), says="no validation data")

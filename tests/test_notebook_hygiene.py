@@ -461,6 +461,17 @@ def test_kernelspec_and_metadata(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_figure_has_alt_text(path):
+    """The course website shows a figure with the alt text in its cell's metadata (myst-nb's
+    mystnb.image.alt): every code cell that stores a figure says in words what it shows."""
+    for index, cell in enumerate(code_cells(load(path))):
+        if any("image/png" in output.get("data", {}) for output in cell.outputs):
+            alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
+            assert isinstance(alt, str) and len(alt.split()) >= 5, (
+                f"code cell {index + 1} stores a figure without alt text (metadata mystnb.image.alt)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_executed_in_order(path):
     counts = [cell.execution_count for cell in code_cells(load(path))]
     assert counts == list(range(1, len(counts) + 1)), (
