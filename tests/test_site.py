@@ -40,6 +40,9 @@ PAGES = ["index", "README", *(f"notebooks/{name}" for name in NOTEBOOKS), "site/
          "docs/teachers-guide", "docs/teachers-guide-exercises", "docs/jupyterhub", "docs/maintaining"]
 ONE = [[140.0, 40.0], [140.0, 240.0]]   # strokes in pad pixels, as the pad records them
 SEVEN = [[70.0, 50.0], [210.0, 50.0], [120.0, 240.0]]
+# notebook 11's 1 whose flag is neither short nor long: the networks hesitate, so every part of the
+# forward pass shows in the probabilities (a confident digit would hide a small slip)
+HALFWAY_ONE = [[100.0, 79.0], [150.0, 40.0], [150.0, 240.0]]
 TOLERANCE = 1e-4                        # the ten probabilities, browser against Keras
 ANSWER_MS = 50                          # from the pen lifting to the answer on the page
 LABELS = {"dense": "dense network", "convnet": "convnet"}   # as the pad names them
@@ -175,7 +178,10 @@ def test_launch_buttons_from_the_course_address(built_site, tmp_path):
         html = (copy / "out" / "notebooks" / f"{notebook.stem}.html").read_text()
         for label, url in set_repository.links("https://github.com/example-school/mnist-course", "v1.0",
                                                f"notebooks/{notebook.name}").items():
-            assert f'href="{url}"' in html, f"{notebook.stem}: no {label} button to {url}"
+            assert f'href="{url}"' in html, f"{notebook.stem}: no {label} link to {url}"
+        # the theme's own launch buttons (the notebook's line of links, above, holds the same addresses)
+        assert 'title="Launch on Binder"' in html and 'title="Launch on Colab"' in html, \
+            f"{notebook.stem}: the theme's launch buttons are missing"
     readme = (copy / "out" / "index.html").read_text()
     assert 'href="https://example-school.github.io/mnist-course/"' in readme
     assert "colab-badge.svg" not in readme, "a badge image on the site would be loaded from elsewhere"
@@ -254,7 +260,8 @@ def draw(page, strokes):
     return page.evaluate("window.mnistPad.last")
 
 
-@pytest.mark.parametrize("digit, strokes", [(1, [ONE]), (7, [SEVEN])], ids=["a 1", "a 7"])
+@pytest.mark.parametrize("digit, strokes", [(1, [ONE]), (7, [SEVEN]), (None, [HALFWAY_ONE])],
+                         ids=["a 1", "a 7", "a 1 or a 7"])
 def test_the_pad_reads_a_drawing_as_keras_does(visit, keras_networks, digit, strokes):
     import drawing_pad
 
@@ -271,7 +278,8 @@ def test_the_pad_reads_a_drawing_as_keras_does(visit, keras_networks, digit, str
         browser = np.array(reading["probabilities"][name])
         difference = np.abs(browser - keras_reading.probabilities).max()
         assert difference <= TOLERANCE, f"{name}: probabilities differ by up to {difference:.2e} from Keras's"
-        assert keras_reading.digit == digit and int(browser.argmax()) == digit, (name, keras_reading.message)
+        assert int(browser.argmax()) == int(keras_reading.probabilities.argmax()), (name, keras_reading.message)
+        assert digit is None or keras_reading.digit == digit, (name, keras_reading.message)
         answer = opened.page.locator(f"[data-testid=answer-{name}]").inner_text()
         assert answer == keras_reading.message, (answer, keras_reading.message)
         print(f"{name}: {digit} read, largest difference from Keras {difference:.1e}")
