@@ -32,10 +32,11 @@ site: setup-dev
 # 08 and 09 switch it on by default), notebooks in reverse order. Linux only (taskset). Left to `make test`:
 # the runs with every exercise's solution filled in (marker slow_exercise; the training exercises' bounds
 # are measured under these settings: tools/measure_exercises.py), the website's tests (marker site: built
-# from the stored outputs) and JupyterLab's page in Chromium (marker browser): the same on every computer.
+# from the stored outputs), JupyterLab's page in Chromium (marker browser) and the checks of files, settings
+# and other programs (marker no_numbers): the same on every computer.
 test-portable: setup-dev
 	TF_ENABLE_ONEDNN_OPTS=0 ONEDNN_MAX_CPU_ISA=AVX2 taskset -c 0 \
-		$(BIN)/python -m pytest -m "not course and not slow_exercise and not site and not browser" \
+		$(BIN)/python -m pytest -m "not course and not slow_exercise and not site and not browser and not no_numbers" \
 		$$(ls notebooks/[0-9][0-9]_*.ipynb | sort -r) tests
 
 # One student through the whole course in JupyterLab (headless Chromium), the server and its

@@ -20,6 +20,9 @@ from pathlib import Path
 import pytest
 from _require import dev_tool, require
 
+# Files, settings and other programs, no TensorFlow numbers: make test-portable leaves this out.
+pytestmark = pytest.mark.no_numbers
+
 ROOT = Path(__file__).resolve().parent.parent
 SUPPORTED_PYTHONS = {"3.10", "3.11", "3.12", "3.13"}
 PLUGIN = "@jupyterlab/notebook-extension:tracker"

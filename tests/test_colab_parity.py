@@ -15,6 +15,9 @@ import pytest
 
 from tools import colab_parity, set_repository
 
+# Files, settings and other programs, no TensorFlow numbers: make test-portable leaves this out.
+pytestmark = pytest.mark.no_numbers
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

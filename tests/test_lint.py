@@ -3,7 +3,11 @@
 import subprocess
 from pathlib import Path
 
+import pytest
 from _require import dev_tool
+
+# Files, settings and other programs, no TensorFlow numbers: make test-portable leaves this out.
+pytestmark = pytest.mark.no_numbers
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -23,6 +23,9 @@ import pytest
 from tools import set_repository
 from tools.colab_parity import free_port, serve
 
+# Files, settings and other programs, no TensorFlow numbers: make test-portable leaves this out.
+pytestmark = pytest.mark.no_numbers
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 

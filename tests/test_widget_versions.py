@@ -24,6 +24,9 @@ import anywidget
 import ipywidgets
 import pytest
 
+# Files, settings and other programs, no TensorFlow numbers: make test-portable leaves this out.
+pytestmark = pytest.mark.no_numbers
+
 ROOT = Path(__file__).resolve().parent.parent
 COLAB = {"ipywidgets": "7.7.1", "anywidget": "0.9.21"}
 MATRIX = ROOT / ".venv" / "widgets-matrix" / f"ipywidgets-{COLAB['ipywidgets']}"  # the Makefile's $(VENV)
